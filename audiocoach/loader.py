@@ -1,0 +1,497 @@
+"""Routine file (YAML) -> model. Collects every problem with its line and column, raises once.
+
+PyYAML's node tree is walked directly, rather than loading plain dicts, because the nodes keep
+the position of every key and value. The tables of keys below are the one description of the
+format: the loader checks against them and `schema.py` turns them into a JSON Schema.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem, RoutineError
+from .model import Block, Exercise, Phase, Range, Rests, Routine, fixed
+
+MAX_FILE_BYTES = 512 * 1024
+MAX_TEXT = 400  # characters in one cue
+LIMITS = {  # the largest value each key takes; the README lists them
+    "sets": 20, "reps": 200, "rounds": 20, "breaths": 30,
+    "time": 3600, "hold": 600, "phase": 600, "rest": 1800,
+}
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    """text, texts, count, seconds, choice, items, tempo, rest or defaults."""
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    limit: str | None = None
+    """Which entry of LIMITS caps the value."""
+    zero: bool = False
+    """Whether 0 is allowed (rests)."""
+
+
+ROUTINE_KEYS = {
+    "title": Key("text", "The routine's name, said at the start.", required=True),
+    "description": Key("text", "What the routine is for (not spoken)."),
+    "source": Key("text", "Where the routine comes from, e.g. an article's file or URL."),
+    "equipment": Key("texts", "What the user needs, said at the start."),
+    "safety": Key("text", "A safety note, said at the start."),
+    "defaults": Key("defaults", "Values every exercise inherits unless it says otherwise."),
+    "exercises": Key("items", "The exercises and sections, in order.", required=True),
+}
+EXERCISE_KEYS = {
+    "exercise": Key("text", "The exercise's name.", required=True),
+    "setup": Key("texts", "How to get into position; said once, before the first set."),
+    "cues": Key("texts", "Form cues, said during the first set."),
+    "sets": Key("count", "Number of sets, e.g. 3 or 2-3 (default 1).", limit="sets"),
+    "reps": Key("count", "Reps per set (per side), e.g. 15 or 8-12.", limit="reps"),
+    "time": Key("seconds", "Timed work per set instead of reps, e.g. 30s.", limit="time"),
+    "hold": Key("seconds", "Hold at the top of each rep; alone, a static hold.", limit="hold"),
+    "breaths": Key("count", "Deep breaths taken during the hold.", limit="breaths"),
+    "count": Key("choice", "Count the hold aloud or keep it silent.", choices=("aloud", "silent")),
+    "tempo": Key("tempo", "The phases of one rep, e.g. [lift: 2, lower: 2]."),
+    "sides": Key("choice", "both: each set on one side then the other; alternate: every rep.",
+                 choices=("both", "alternate", "left", "right")),
+    "rest": Key("rest", "Rests: seconds between sets, or a mapping of rep/set/side/exercise."),
+}
+SECTION_KEYS = {
+    "section": Key("text", "The section's title, e.g. Warm-up; said when it starts.",
+                   required=True),
+    "exercises": Key("items", "The exercises and sections inside.", required=True),
+    "rounds": Key("count", "How many times the section repeats (default 1).", limit="rounds"),
+    "sides": Key("choice", "both: the whole section on one side, then on the other.",
+                 choices=("both",)),
+    "rest": Key("seconds", "Rest between rounds and between sides (default 60s).",
+                limit="rest", zero=True),
+}
+REST_KEYS = {
+    "rep": Key("seconds", "Rest between reps (default 0).", limit="rest", zero=True),
+    "set": Key("seconds", "Rest between sets (default 30s).", limit="rest", zero=True),
+    "side": Key("seconds", "Rest when switching sides (default 10s).", limit="rest", zero=True),
+    "exercise": Key("seconds", "Rest after the exercise (default 30s).", limit="rest", zero=True),
+    "breath": Key("seconds", "Length of one deep breath (default 6s).", limit="phase"),
+}
+DEFAULTS_KEYS = {
+    "sets": EXERCISE_KEYS["sets"],
+    "tempo": EXERCISE_KEYS["tempo"],
+    "count": EXERCISE_KEYS["count"],
+    "rest": EXERCISE_KEYS["rest"],
+}
+PHASE_KEYS = {
+    "seconds": Key("seconds", "How long the phase lasts.", limit="phase"),
+    "say": Key("text", "The cue said as the phase starts (default: the phase's name)."),
+    "count": Key("choice", "Count the seconds aloud.", choices=("aloud", "silent")),
+    "breaths": Key("count", "Deep breaths during the phase.", limit="breaths"),
+}
+DEFAULT_TEMPO = (Phase("up", fixed(2)), Phase("down", fixed(2)))
+
+_UNITS = {"": 1, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1,
+          "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60}
+_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*([a-z]*)\s*)+$")
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
+_CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+SECONDS_HELP = "expected seconds such as 30, 30s, 45 sec, 2 min, 1m30s or 1:30"
+
+
+def load_routine(path: str | Path) -> Routine:
+    """Read and check a routine file. Raises RoutineError listing every problem found."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise RoutineError([Problem(name, None, None, "no such file")])
+    if path.is_dir():
+        raise RoutineError([Problem(name, None, None, "is a folder, expected a routine file")])
+    data = path.read_bytes()
+    return parse_routine(data, name)
+
+
+def parse_routine(data: bytes | str, name: str = "<routine>") -> Routine:
+    reader = _Reader(name)
+    root = reader.document(data)
+    routine = reader.routine(root) if root is not None else None
+    if reader.problems or routine is None:
+        raise RoutineError(reader.problems)
+    return replace(routine, path=name)
+
+
+def parse_seconds(text: str) -> float | None:
+    """'30', '30s', '45 sec', '2 min', '1m30s', '1:30' -> seconds; None if it doesn't parse."""
+    text = text.strip().lower()
+    clock = _CLOCK.match(text)
+    if clock:
+        return int(clock[1]) * 60 + int(clock[2])
+    if not _DURATION.match(text):
+        return None
+    total = 0.0
+    for number, unit in _PART.findall(text):
+        if unit not in _UNITS:
+            return None
+        total += float(number) * _UNITS[unit]
+    return total
+
+
+class _Reader:
+    """Walks the YAML nodes, noting problems as it goes rather than stopping at the first."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.problems: list[Problem] = []
+
+    def problem(self, node: yaml.Node | yaml.Mark | None, message: str) -> None:
+        mark = node.start_mark if isinstance(node, yaml.Node) else node
+        line = mark.line + 1 if mark is not None else None
+        col = mark.column + 1 if mark is not None else None
+        self.problems.append(Problem(self.name, line, col, message))
+
+    # -- the document ------------------------------------------------------------------------
+
+    def document(self, data: bytes | str) -> yaml.Node | None:
+        if len(data) > MAX_FILE_BYTES:
+            self.problem(None, f"file is {len(data)} bytes; a routine file is at most "
+                               f"{MAX_FILE_BYTES} bytes")
+            return None
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8-sig")
+            except UnicodeDecodeError as err:
+                line = data[: err.start].count(b"\n") + 1
+                self.problems.append(Problem(self.name, line, None,
+                                             "is not UTF-8 text; expected a YAML routine file"))
+                return None
+        try:
+            for event in yaml.parse(data, Loader=yaml.SafeLoader):
+                if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                    self.problem(event.start_mark, "YAML anchors and aliases (&, *) are not "
+                                 "supported; write the value out in full")
+                    return None
+            root = yaml.compose(data, Loader=yaml.SafeLoader)
+        except yaml.MarkedYAMLError as err:
+            self.problem(err.problem_mark, _yaml_message(err))
+            return None
+        except yaml.YAMLError as err:
+            self.problem(None, f"not valid YAML: {err}")
+            return None
+        if root is None:
+            self.problem(None, "file is empty; expected a routine with a title and exercises")
+        return root
+
+    def routine(self, node: yaml.Node) -> Routine | None:
+        keys = self.mapping(node, ROUTINE_KEYS, "a routine (title, exercises, ...)")
+        if keys is None:
+            return None
+        defaults = self.defaults(keys.get("defaults"))
+        items = self.items(keys.get("exercises"), defaults)
+        title = self.text(keys.get("title"))
+        if title is None or items is None:
+            return None
+        return Routine(
+            title=title,
+            items=items,
+            description=self.text(keys.get("description")),
+            source=self.text(keys.get("source")),
+            equipment=self.texts(keys.get("equipment")),
+            safety=self.text(keys.get("safety")),
+        )
+
+    # -- mappings and their keys -------------------------------------------------------------
+
+    def mapping(self, node: yaml.Node | None, table: dict[str, Key], what: str
+                ) -> dict[str, yaml.Node] | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"expected {what} as a mapping of keys, got {_kind(node)}")
+            return None
+        found: dict[str, yaml.Node] = {}
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key in found:
+                self.problem(key_node, f"duplicate key '{key}'; each key appears once")
+            elif key not in table:
+                close = difflib.get_close_matches(str(key), table, n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.problem(key_node, f"unknown key '{key}' in {what}{hint} "
+                                       f"(expected one of: {', '.join(table)})")
+            else:
+                found[key] = value
+        for key, spec in table.items():
+            if spec.required and key not in found:
+                self.problem(node, f"missing '{key}' in {what}")
+        return found
+
+    def defaults(self, node: yaml.Node | None) -> dict[str, object]:
+        keys = self.mapping(node, DEFAULTS_KEYS, "defaults") or {}
+        out: dict[str, object] = {}
+        if "sets" in keys:
+            out["sets"] = self.count(keys["sets"], "sets")
+        if "tempo" in keys:
+            out["tempo"] = self.tempo(keys["tempo"], "aloud")
+        if "count" in keys:
+            out["count"] = self.choice(keys["count"], DEFAULTS_KEYS["count"])
+        if "rest" in keys:
+            out["rest"] = self.rests(keys["rest"], Rests())
+        return out
+
+    def items(self, node: yaml.Node | None, defaults: dict[str, object]
+              ) -> tuple[Exercise | Block, ...] | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"expected a list of exercises (lines starting with '- '), "
+                               f"got {_kind(node)}")
+            return None
+        if not node.value:
+            self.problem(node, "the list of exercises is empty; expected at least one")
+            return None
+        out = []
+        for item in node.value:
+            parsed = self.item(item, defaults)
+            if parsed is not None:
+                out.append(parsed)
+        return tuple(out)
+
+    def item(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | Block | None:
+        names = {k.value for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
+        if "section" in names and "exercise" not in names:
+            return self.section(node, defaults)
+        if "exercise" in names and "section" in names:
+            self.problem(node, "an entry is either an exercise or a section, not both")
+            return None
+        if isinstance(node, yaml.MappingNode) and "exercise" not in names:
+            self.problem(node, "expected an exercise ('exercise: name') or a section "
+                               "('section: title'); this entry has neither")
+            return None
+        return self.exercise(node, defaults)
+
+    def section(self, node: yaml.Node, defaults: dict[str, object]) -> Block | None:
+        keys = self.mapping(node, SECTION_KEYS, "a section")
+        if keys is None:
+            return None
+        title = self.text(keys.get("section"))
+        items = self.items(keys.get("exercises"), defaults)
+        rounds = self.count(keys.get("rounds"), "rounds") or fixed(1)
+        sides = self.choice(keys.get("sides"), SECTION_KEYS["sides"])
+        rest = self.seconds(keys.get("rest"), SECTION_KEYS["rest"])
+        if title is None or items is None:
+            return None
+        return Block(title, items, rounds, sides, rest.low if rest else 60.0)  # type: ignore[arg-type]
+
+    def exercise(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | None:
+        keys = self.mapping(node, EXERCISE_KEYS, "an exercise")
+        if keys is None:
+            return None
+        name = self.text(keys.get("exercise"))
+        sets = self.count(keys.get("sets"), "sets") or defaults.get("sets") or fixed(1)
+        reps = self.count(keys.get("reps"), "reps")
+        time = self.seconds(keys.get("time"), EXERCISE_KEYS["time"])
+        hold = self.seconds(keys.get("hold"), EXERCISE_KEYS["hold"])
+        breaths = self.count(keys.get("breaths"), "breaths")
+        count = self.choice(keys.get("count"), EXERCISE_KEYS["count"]) or defaults.get("count")
+        rests = defaults.get("rest") or Rests()
+        if "rest" in keys:
+            rests = self.rests(keys["rest"], rests)  # type: ignore[arg-type]
+        if "tempo" in keys:
+            tempo = self.tempo(keys["tempo"], count or "aloud")
+        else:
+            tempo = defaults.get("tempo") or DEFAULT_TEMPO  # type: ignore[assignment]
+        sides = self.choice(keys.get("sides"), EXERCISE_KEYS["sides"])
+        if reps and time:
+            self.problem(keys["time"], "an exercise has either reps or time, not both")
+        if breaths and not hold and "tempo" not in keys:
+            hold = fixed(0)
+        if not (reps or time or hold is not None or "tempo" in keys):
+            self.problem(node, "the exercise says nothing about the work; expected "
+                               "'reps', 'time' or 'hold'")
+        if name is None or tempo is None:
+            return None
+        if hold is not None:
+            tempo, reps = _with_hold(tempo, reps, hold, breaths, count != "silent")
+        return Exercise(
+            name=name, sets=sets, reps=reps if not time else None, time=time,  # type: ignore[arg-type]
+            tempo=tempo, rests=rests,  # type: ignore[arg-type]
+            setup=self.texts(keys.get("setup")), cues=self.texts(keys.get("cues")),
+            sides=sides, line=node.start_mark.line + 1,  # type: ignore[arg-type]
+        )
+
+    def rests(self, node: yaml.Node, base: Rests) -> Rests:
+        if isinstance(node, yaml.ScalarNode):
+            between_sets = self.seconds(node, REST_KEYS["set"])
+            return replace(base, set=between_sets.low) if between_sets else base
+        keys = self.mapping(node, REST_KEYS, "rests (rep, set, side, exercise, breath)") or {}
+        changes = {}
+        for key, value in keys.items():
+            seconds = self.seconds(value, REST_KEYS[key])
+            if seconds is not None:
+                changes[key] = seconds.low
+        return replace(base, **changes)
+
+    def tempo(self, node: yaml.Node, count: str) -> tuple[Phase, ...] | None:
+        what = "a tempo: a list of phases such as [lift: 2, lower: 2]"
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            self.problem(node, f"expected {what}, got {_kind(node)}")
+            return None
+        phases = []
+        for item in node.value:
+            if not (isinstance(item, yaml.MappingNode) and len(item.value) == 1):
+                self.problem(item, f"expected one phase as 'name: seconds' or "
+                                   f"'name: {{seconds: 2, say: ...}}', got {_kind(item)}")
+                continue
+            key_node, value = item.value[0]
+            phase = self.phase(str(key_node.value), value, count)
+            if phase is not None:
+                phases.append(phase)
+        return tuple(phases) if len(phases) == len(node.value) else None
+
+    def phase(self, name: str, node: yaml.Node, count: str) -> Phase | None:
+        if isinstance(node, yaml.ScalarNode):
+            seconds = self.seconds(node, PHASE_KEYS["seconds"])
+            return Phase(name, seconds, say=name, count=False) if seconds else None
+        keys = self.mapping(node, PHASE_KEYS, f"the phase '{name}'")
+        if keys is None:
+            return None
+        seconds = self.seconds(keys.get("seconds"), PHASE_KEYS["seconds"])
+        breaths = self.count(keys.get("breaths"), "breaths")
+        if seconds is None and breaths is None:
+            self.problem(node, f"the phase '{name}' needs 'seconds' or 'breaths'")
+            return None
+        say = self.text(keys.get("say"), allow_empty=True) if "say" in keys else name
+        aloud = (self.choice(keys.get("count"), PHASE_KEYS["count"]) or "silent") == "aloud"
+        return Phase(name, seconds or fixed(0), say or None, aloud, breaths)
+
+    # -- scalar values -----------------------------------------------------------------------
+
+    def scalar(self, node: yaml.Node) -> object:
+        return _CONSTRUCTOR.construct_object(node)
+
+    def text(self, node: yaml.Node | None, allow_empty: bool = False) -> str | None:
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and allow_empty:
+            return None
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            self.problem(node, f"expected text, got {_kind(node)}")
+            return None
+        value = str(value).strip()
+        if not value and not allow_empty:
+            self.problem(node, "expected text, got an empty value")
+            return None
+        if len(value) > MAX_TEXT:
+            self.problem(node, f"text is {len(value)} characters; a cue is at most {MAX_TEXT}")
+            return None
+        return value
+
+    def texts(self, node: yaml.Node | None) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out = [self.text(item) for item in items]
+        return tuple(t for t in out if t)
+
+    def choice(self, node: yaml.Node | None, key: Key) -> str | None:
+        if node is None:
+            return None
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if value not in key.choices:
+            shown = repr(value) if isinstance(value, str) else _kind(node)
+            self.problem(node, f"got {shown}; expected one of: {', '.join(key.choices)}")
+            return None
+        return value  # type: ignore[return-value]
+
+    def count(self, node: yaml.Node | None, key: str) -> Range | None:
+        """A whole number >= 1, or a range 'low-high' such as 8-12."""
+        if node is None:
+            return None
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        what = f"'{key}': expected a whole number such as 12, or a range such as 8-12"
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            self.problem(node, f"{what}; got {_kind(node)}")
+            return None
+        parts = [p.strip() for p in str(value).split("-")] if isinstance(value, str) else [value]
+        if len(parts) > 2:
+            self.problem(node, f"{what}; '{value}' has {len(parts)} parts, a range has two ends")
+            return None
+        numbers = []
+        for part in parts:
+            if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+                numbers.append(int(part))
+            else:
+                self.problem(node, f"{what}; got '{value}'")
+                return None
+        return self.check_range(node, key, Range(numbers[0], numbers[-1]), zero=False)
+
+    def seconds(self, node: yaml.Node | None, key: Key) -> Range | None:
+        """Seconds as a number or a duration ('30s', '2 min', '1:30'), or a range ('5-10s')."""
+        if node is None:
+            return None
+        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.problem(node, f"{SECONDS_HELP}; got {_kind(node)}")
+            return None
+        if not isinstance(value, str):
+            return self.check_range(node, key.limit or "phase", fixed(float(value)), key.zero)
+        parts = value.split("-")
+        if len(parts) > 2:
+            self.problem(node, f"'{value}' has {len(parts)} parts; a range has two ends, "
+                               f"such as 5-10s")
+            return None
+        unit = re.sub(r"^[\d.\s]+", "", parts[-1])  # '5-10s': the unit of the high end
+        numbers = [parse_seconds(p if re.search(r"[a-z:]", p) else p + unit) for p in parts]
+        if any(n is None for n in numbers):
+            self.problem(node, f"{SECONDS_HELP}; got '{value}'")
+            return None
+        return self.check_range(node, key.limit or "phase",
+                                Range(numbers[0], numbers[-1]), key.zero)  # type: ignore[arg-type]
+
+    def check_range(self, node: yaml.Node, key: str, value: Range, zero: bool) -> Range | None:
+        limit = LIMITS.get(key, LIMITS["phase"])
+        if value.low < 0 or (value.low == 0 and not zero):
+            self.problem(node, f"'{key}' is {value}; expected more than 0")
+        elif value.low > value.high:
+            self.problem(node, f"the range {value} is upside down; write the low end first, "
+                               f"such as {value.high:g}-{value.low:g}")
+        elif value.high > limit:
+            self.problem(node, f"'{key}' is {value}; at most {limit} is allowed")
+        else:
+            return value
+        return None
+
+
+def _with_hold(tempo: tuple[Phase, ...], reps: Range | None, hold: Range,
+               breaths: Range | None, aloud: bool) -> tuple[tuple[Phase, ...], Range]:
+    """`hold:` adds a hold after the first phase of each rep; alone it is a static hold."""
+    cue = "hold" if not breaths else "hold, and breathe deeply"
+    held = Phase("hold", hold, say=cue, count=aloud and not breaths, breaths=breaths)
+    if reps is None:
+        return (held,), fixed(1)
+    return (tempo[0], held, *tempo[1:]), reps
+
+
+def _kind(node: yaml.Node | None) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node is None or node.tag.endswith(":null"):
+        return "nothing"
+    if node.tag.endswith(":str"):
+        return f"the text '{node.value}'"
+    return f"{node.tag.rsplit(':', 1)[-1]} {node.value}"
+
+
+def _yaml_message(err: yaml.MarkedYAMLError) -> str:
+    problem = err.problem or "not valid YAML"
+    if "\\t" in problem or "'\\t'" in problem or "tab" in problem:
+        return f"not valid YAML: {problem}; indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
+        return f"not valid YAML: {problem}; check the indentation of this line and the one above"
+    return f"not valid YAML: {problem}"

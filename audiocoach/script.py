@@ -1,0 +1,124 @@
+"""The timed script: every cue, count, breath and tone with its start time.
+
+`to_json` / `from_json` are the public contract (see docs/script-format.md). Times are held as
+whole milliseconds, so the script and the rendered audio agree to the millisecond.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+TONE_MS = {"start": 600, "end": 350, "finish": 900}
+"""Length of each generated tone; the compiler reserves this much time for it."""
+
+
+@dataclass(frozen=True)
+class Event:
+    start_ms: int
+    end_ms: int
+    kind: str
+    """'speech' or 'tone'."""
+    text: str | None = None
+    """What is said (speech only)."""
+    tone: str | None = None
+    """Which tone: start, end or finish (tones only)."""
+    exercise: str | None = None
+    set: int | None = None
+    side: str | None = None
+    """'left', 'right' or None."""
+    rep: int | None = None
+    phase: str | None = None
+    """The tempo or breath phase (inhale, exhale, hold, lift, ...) or what the cue is for."""
+
+    @property
+    def start(self) -> float:
+        return self.start_ms / 1000
+
+    @property
+    def end(self) -> float:
+        return self.end_ms / 1000
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(frozen=True)
+class Script:
+    title: str
+    source: str | None
+    level: str
+    duration_ms: int
+    chapters: tuple[Chapter, ...]
+    events: tuple[Event, ...]
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    """Cues that were longer than their slot (the slot grew). Not part of the JSON contract."""
+
+    @property
+    def duration(self) -> float:
+        return self.duration_ms / 1000
+
+    def phrases(self) -> list[str]:
+        """Each distinct spoken text, in order of first use."""
+        return list(dict.fromkeys(e.text for e in self.events if e.kind == "speech" and e.text))
+
+    def to_dict(self) -> dict:
+        return {
+            "title": self.title,
+            "source": self.source,
+            "level": self.level,
+            "duration": self.duration_ms / 1000,
+            "chapters": [{"title": c.title, "start": c.start_ms / 1000, "end": c.end_ms / 1000}
+                         for c in self.chapters],
+            "events": [_event_dict(e) for e in self.events],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Script":
+        ms = lambda s: round(s * 1000)  # noqa: E731
+        return cls(
+            title=data["title"], source=data["source"], level=data["level"],
+            duration_ms=ms(data["duration"]),
+            chapters=tuple(Chapter(c["title"], ms(c["start"]), ms(c["end"]))
+                           for c in data["chapters"]),
+            events=tuple(Event(ms(e.pop("start")), ms(e.pop("end")), **e)
+                         for e in (dict(e) for e in data["events"])),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "Script":
+        return cls.from_dict(json.loads(text))
+
+
+def _event_dict(event: Event) -> dict:
+    d = asdict(event)
+    return {"start": d.pop("start_ms") / 1000, "end": d.pop("end_ms") / 1000, **d}
+
+
+def clock(ms: int) -> str:
+    """mm:ss.s, as on the cue sheet."""
+    minutes, tenths = divmod(round(ms / 100), 600)
+    return f"{minutes:02d}:{tenths / 10:04.1f}"
+
+
+def cue_sheet(script: Script) -> str:
+    """One line per cue: `mm:ss.s  exercise · set/side/rep  "what is said"`."""
+    lines = [f"# {script.title} ({script.level}, {clock(script.duration_ms)})"]
+    for e in script.events:
+        where = " / ".join(
+            part for part in (
+                f"set {e.set}" if e.set else None, e.side,
+                f"rep {e.rep}" if e.rep else None,
+            ) if part
+        )
+        label = " · ".join(p for p in (e.exercise, where) if p)
+        said = f'"{e.text}"' if e.kind == "speech" else f"[{e.tone} tone]"
+        lines.append(f"{clock(e.start_ms)}  {label or '-'}  {said}")
+    return "\n".join(lines) + "\n"
