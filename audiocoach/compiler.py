@@ -146,7 +146,7 @@ class _Timeline:
     # -- primitives ----------------------------------------------------------------------
 
     def say(self, text: str, slot_ms: int = 0, **tags) -> None:
-        length = max(1, math.ceil(self.durations(text) * 1000))
+        length = self.ms(text)
         self.events.append(Event(self.now, self.now + length, "speech", text=text,
                                  **{**self.tags, **tags}))
         self.now += max(length, slot_ms)
@@ -206,8 +206,8 @@ class _Timeline:
                         rest = prev.rest_after
                         text = f"rest {say_seconds(rest)}" if rest >= 1 else ""
                         text = ", ".join(t for t in (prev.announce_after, text) if t)
-                        text = (text + " — " if text else "") + f"next up: {ex.name}"
-                        self.rest_start(text)
+                        # with no rest, the name said as the exercise starts is enough
+                        self.rest_start(f"{text} — next up: {ex.name}" if text else "")
                         self.tags = {"exercise": ex.name, "set": s, "side": side}
                     else:
                         rest = 0
@@ -238,8 +238,8 @@ class _Timeline:
     def get_ready(self, lines: list[str], rest_s: float) -> int:
         """Say `lines` and "three, two, one, go" so that "go" ends the rest; returns where
         the lines begin."""
-        tail = sum(math.ceil(self.durations(t) * 1000) for t in lines)
-        countdown = 3000 + math.ceil(self.durations("go") * 1000)
+        tail = sum(self.ms(t) for t in lines)
+        countdown = 3000 + self.ms("go")
         self.wait_until(self.rest_began + rest_s * 1000 - tail - countdown)
         began = self.now
         for line in lines:
@@ -262,51 +262,64 @@ class _Timeline:
         reps = ex.reps.count(level) if ex.reps else 1
         moves = [(r, s) for r in range(1, reps + 1)
                  for s in (("left", "right") if ex.sides == "alternate" else (side,))]
-        cue_at = {1 + j * reps // len(ex.cues): c for j, c in enumerate(ex.cues)} if cues else {}
+        cue_at: dict[int, list[str]] = {}
+        for j, cue in enumerate(ex.cues if cues else ()):
+            cue_at.setdefault(1 + j * reps // len(ex.cues), []).append(cue)
         for i, (rep, move_side) in enumerate(moves):
             if i and ex.rests.rep:
                 self.wait_until(self.now + ex.rests.rep * 1000)
-            self.rep(ex, level, rep, move_side, cue_at.pop(rep, None), counted=reps > 1)
+            form = cue_at.pop(rep, []) if move_side != "right" or ex.sides != "alternate" else []
+            self.rep(ex, level, rep, move_side, form, counted=reps > 1)
 
-    def rep(self, ex: Exercise, level: Level, rep: int, side: str | None, form_cue: str | None,
+    def rep(self, ex: Exercise, level: Level, rep: int, side: str | None, form: list[str],
             counted: bool) -> None:
+        """One rep: its count, then each phase on its beat. A form cue is said right after
+        the count and may run across the phases: the phase cues and counts it talks over are
+        left out, and the rep only grows if the cue is longer than the whole rep."""
         self.tags = {**self.tags, "side": side, "rep": rep}
-        start = self.now
-        first = ex.tempo[0].name
+        rep_start = self.now
         if counted and (ex.sides != "alternate" or side == "left"):
             # "rep two", not "two", when a counted hold follows: "two ... hold, two, three"
             held = any(p.count for p in ex.tempo)
-            self.say(f"rep {words(rep)}" if held else words(rep), phase=first)
+            self.say(f"rep {words(rep)}" if held else words(rep), phase=ex.tempo[0].name)
         if ex.sides == "alternate":
             self.say(side or "", phase="side")
-        if form_cue:
-            length = sum(self.phase_ms(p, level, ex) for p in ex.tempo)
-            self.say(form_cue, phase="form")
-            self.fit(start, length, f"the form cue '{form_cue}'")
-            return
-        phase_start = start
+        for cue in form:
+            self.say(cue, phase="form")
+        start, planned = rep_start, 0.0
         for phase in ex.tempo:
-            self.phase(phase, level, ex, phase_start)
-            phase_start = self.now
+            length = self.phase(phase, level, ex, start, talked_over=bool(form))
+            planned += length
+            start = max(start + int(round(length)), self.now if not form else 0)
+        if form:
+            self.fit(rep_start, planned, "the form cue")
 
-    def phase_ms(self, phase: Phase, level: Level, ex: Exercise) -> float:
-        breaths = phase.breaths.count(level) if phase.breaths else 0
-        return max(phase.seconds.pick(level), breaths * ex.rests.breath) * 1000
-
-    def phase(self, phase: Phase, level: Level, ex: Exercise, start: int) -> None:
-        length = self.phase_ms(phase, level, ex)
-        seconds = int(length // 1000)
-        if phase.say:
+    def phase(self, phase: Phase, level: Level, ex: Exercise, start: int,
+              talked_over: bool) -> float:
+        """Say one phase starting at `start`; returns its length in ms."""
+        length = phase.seconds.pick(level) * 1000
+        if phase.say and not (talked_over and self.now > start):
+            self.wait_until(start)
             self.say(phase.say, phase=phase.name)
         if phase.breaths:
-            self.breaths(phase.breaths.count(level), ex.rests.breath * 1000)
-        elif phase.count and seconds <= COUNT_EVERY_SECOND_UP_TO:
+            n = phase.breaths.count(level)
+            self.wait_until(start)
+            length = max(length, self.now - start + n * ex.rests.breath * 1000)
+            self.breaths(n, ex.rests.breath * 1000)
+        seconds = int(length // 1000)
+        if phase.count and not phase.breaths and seconds <= COUNT_EVERY_SECOND_UP_TO:
             for n in range(2, seconds + 1):
-                self.wait_until(start + (n - 1) * 1000)
-                self.say(words(n), phase=phase.name)
-        elif phase.count:
+                if self.now <= start + (n - 1) * 1000:  # numbers a cue talked over are skipped
+                    self.wait_until(start + (n - 1) * 1000)
+                    self.say(words(n), phase=phase.name)
+        elif phase.count and not phase.breaths:
             self.countdown_within(start, length, phase.name)
-        self.fit(start, length, f"the {phase.name} phase")
+        if not talked_over:
+            self.fit(start, length, f"the {phase.name} phase")
+        return length
+
+    def ms(self, text: str) -> int:
+        return max(1, math.ceil(self.durations(text) * 1000))
 
     def breaths(self, n: int, breath_ms: float) -> None:
         start = self.now

@@ -33,7 +33,7 @@ class AudiocoachError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, hint: str | None = None):
-        super().__init__(message)
+        super().__init__(message, hint)  # both in args, so the error survives pickling
         self.message = message
         self.hint = hint
 
@@ -49,6 +49,7 @@ class RoutineError(AudiocoachError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+        self.args = (self.problems,)
 
 
 class EngineError(AudiocoachError):

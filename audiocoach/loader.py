@@ -81,13 +81,15 @@ REST_KEYS = {
 }
 DEFAULTS_KEYS = {
     "sets": EXERCISE_KEYS["sets"],
+    "reps": EXERCISE_KEYS["reps"],
     "tempo": EXERCISE_KEYS["tempo"],
     "count": EXERCISE_KEYS["count"],
     "rest": EXERCISE_KEYS["rest"],
 }
 PHASE_KEYS = {
     "seconds": Key("seconds", "How long the phase lasts.", limit="phase"),
-    "say": Key("text", "The cue said as the phase starts (default: the phase's name)."),
+    "say": Key("text", "The cue said as the phase starts (default: the phase's name); "
+                       "empty or null for a silent phase.", zero=True),
     "count": Key("choice", "Count the seconds aloud.", choices=("aloud", "silent")),
     "breaths": Key("count", "Deep breaths during the phase.", limit="breaths"),
 }
@@ -231,8 +233,9 @@ class _Reader:
     def defaults(self, node: yaml.Node | None) -> dict[str, object]:
         keys = self.mapping(node, DEFAULTS_KEYS, "defaults") or {}
         out: dict[str, object] = {}
-        if "sets" in keys:
-            out["sets"] = self.count(keys["sets"], "sets")
+        for key in ("sets", "reps"):
+            if key in keys:
+                out[key] = self.count(keys[key], key)
         if "tempo" in keys:
             out["tempo"] = self.tempo(keys["tempo"], "aloud")
         if "count" in keys:
@@ -306,8 +309,10 @@ class _Reader:
         sides = self.choice(keys.get("sides"), EXERCISE_KEYS["sides"])
         if reps and time:
             self.problem(keys["time"], "an exercise has either reps or time, not both")
-        if breaths and not hold and "tempo" not in keys:
-            hold = fixed(0)
+        if reps is None and time is None and hold is None and "tempo" not in keys:
+            reps = defaults.get("reps")  # type: ignore[assignment]
+        if breaths and hold is None:
+            hold = fixed(0)  # the breaths make the hold
         if not (reps or time or hold is not None or "tempo" in keys):
             self.problem(node, "the exercise says nothing about the work; expected "
                                "'reps', 'time' or 'hold'")

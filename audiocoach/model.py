@@ -24,15 +24,16 @@ class Range:
     """The hard end; equal to `low` for a plain number."""
 
     def pick(self, level: Level) -> float:
-        """easy: the low end; medium: the middle, rounded down; hard: the high end."""
+        """easy: the low end; medium: the middle; hard: the high end."""
         if level == "easy":
             return self.low
         if level == "hard":
             return self.high
-        return float(math.floor((self.low + self.high) / 2))
+        return (self.low + self.high) / 2
 
     def count(self, level: Level) -> int:
-        return int(self.pick(level))
+        """As a whole number: the middle of 8-12 is 10, of 2-3 is 2 (rounded down)."""
+        return math.floor(self.pick(level))
 
     def __str__(self) -> str:
         fmt = lambda v: f"{v:g}"  # noqa: E731

@@ -1,0 +1,135 @@
+"""The phrase cache: each distinct phrase is synthesized once per engine, voice, rate, text and
+cache format version, and kept on disk as a ready clip (44.1 kHz int16 WAV).
+
+Writes are atomic (temporary name, then rename), so two processes can share the cache and a
+killed run leaves no half entry. A damaged entry (truncated, garbage, wrong format) is detected
+on read and made again. Missing phrases are synthesized in parallel across the cores when the
+engine allows it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import tempfile
+import wave
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import platformdirs
+
+from . import clips
+from .errors import EngineError
+from .speech import Engine, Voice, open_engine
+
+FORMAT_VERSION = 1
+Progress = Callable[[int], None]
+
+
+def default_folder() -> Path:
+    return Path(platformdirs.user_cache_dir("audiocoach")) / "phrases"
+
+
+class PhraseCache:
+    def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None):
+        self.voice = voice
+        self.folder = Path(folder) if folder else default_folder()
+        self.workers = workers or os.cpu_count() or 1
+        self.synthesized = 0
+        """How many phrases this cache had to synthesize (the rest were on disk)."""
+
+    def path(self, text: str) -> Path:
+        digest = hashlib.sha256(f"{FORMAT_VERSION}|{self.voice.key()}|{text}".encode()).hexdigest()
+        return self.folder / digest[:2] / f"{digest}.wav"
+
+    def get(self, text: str) -> np.ndarray | None:
+        """The clip for `text`, or None when it is missing or damaged."""
+        return _read_clip(self.path(text))
+
+    def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None
+              ) -> dict[str, np.ndarray]:
+        """Every phrase's clip, synthesizing the missing ones."""
+        out: dict[str, np.ndarray] = {}
+        missing = []
+        for text in dict.fromkeys(phrases):
+            clip = self.get(text)
+            if clip is None:
+                missing.append(text)
+            else:
+                out[text] = clip
+                progress(1)
+        for text, clip in self._synthesize(missing, progress):
+            out[text] = clip
+        return out
+
+    def _synthesize(self, texts: list[str], progress: Progress):
+        if not texts:
+            return
+        self.synthesized += len(texts)
+        workers = min(self.workers, len(texts) // 16 + 1)
+        if workers < 2 or not _engine_class_parallel(self.voice):
+            engine = open_engine(self.voice)
+            for text in texts:
+                yield text, self._make(engine, text)
+                progress(1)
+            return
+        chunks = [texts[i::workers] for i in range(workers)]
+        # "spawn", not fork: a forked copy of a running speech engine can deadlock.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for done in pool.map(_make_many, [self] * workers, chunks):
+                for text, clip in done:
+                    yield text, clip
+                    progress(1)
+
+    def _make(self, engine: Engine, text: str) -> np.ndarray:
+        try:
+            clip = clips.prepare(engine.synthesize(text))
+        except EngineError:
+            raise
+        except Exception as err:  # engines fail in their own ways; name the phrase
+            raise EngineError(f"the {self.voice.engine} engine failed on the phrase "
+                              f"'{text}': {err}") from err
+        _write_clip(self.path(text), clip)
+        return clip
+
+
+def _engine_class_parallel(voice: Voice) -> bool:
+    return voice.engine != "piper"
+
+
+def _make_many(cache: PhraseCache, texts: list[str]) -> list[tuple[str, np.ndarray]]:
+    engine = open_engine(cache.voice)
+    return [(text, cache._make(engine, text)) for text in texts]
+
+
+def _read_clip(path: Path) -> np.ndarray | None:
+    try:
+        with wave.open(str(path), "rb") as wav:
+            ok = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == \
+                (clips.SAMPLE_RATE, 1, 2)
+            n = wav.getnframes()
+            frames = wav.readframes(n)
+    except (OSError, EOFError, wave.Error):
+        return None
+    if not ok or n == 0 or len(frames) != 2 * n:
+        return None  # damaged: the caller makes it again
+    return np.frombuffer(frames, dtype="<i2")
+
+
+def _write_clip(path: Path, clip: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
+    try:
+        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as wav:
+            wav.setnchannels(1)
+            wav.setsampwidth(2)
+            wav.setframerate(clips.SAMPLE_RATE)
+            wav.writeframes(clip.astype("<i2").tobytes())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

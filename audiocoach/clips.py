@@ -1,0 +1,107 @@
+"""Short clips: engine speech made ready for the timeline, and the generated tones.
+
+pydub serves here, on clips of a second or two: resampling, trimming silence, fades and
+generated sine tones. (It does not build the hour-long timeline: see mixer.py.)
+Loudness is set per clip, once, when the clip enters the cache, so the whole file lands on
+target without a slow pass over an hour of audio.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import warnings
+
+import numpy as np
+import pyloudnorm
+
+with warnings.catch_warnings():  # pydub warns when there is no ffmpeg; nothing here needs it
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
+    from pydub.generators import Sine
+    from pydub.silence import detect_leading_silence
+from scipy.ndimage import minimum_filter1d
+from scipy.signal import resample_poly
+
+from .speech import Speech
+
+SAMPLE_RATE = 44100
+TARGET_LUFS = -16.0
+CEILING_DBTP = -1.5  # true-peak ceiling before encoding; MP3 adds a little overshoot
+SILENCE_DBFS = -45.0
+FADE_MS = 5
+
+
+def prepare(speech: Speech) -> np.ndarray:
+    """Engine output -> int16 at 44.1 kHz: trimmed, faded at the edges, at -16 LUFS."""
+    segment = AudioSegment(speech.samples.astype("<i2").tobytes(), frame_rate=speech.sample_rate,
+                           sample_width=2, channels=1)
+    segment = segment.set_frame_rate(SAMPLE_RATE)
+    start = detect_leading_silence(segment, SILENCE_DBFS)
+    end = len(segment) - detect_leading_silence(segment.reverse(), SILENCE_DBFS)
+    if end <= start:
+        raise ValueError("the engine returned silence")
+    segment = segment[start:end].fade_in(FADE_MS).fade_out(FADE_MS)
+    samples = np.array(segment.get_array_of_samples(), dtype=np.float32) / 32768
+    return _to_int16(normalize(samples))
+
+
+def normalize(samples: np.ndarray) -> np.ndarray:
+    """Gain to TARGET_LUFS, then a soft peak limiter to the true-peak ceiling; three times, as
+    limiting lowers the loudness a little."""
+    for _ in range(3):
+        samples = samples * 10 ** ((TARGET_LUFS - loudness(samples)) / 20)
+        samples = limit(samples, 10 ** (CEILING_DBTP / 20))
+    return samples
+
+
+def loudness(samples: np.ndarray) -> float:
+    """Integrated loudness (BS.1770) of a clip; short clips are repeated to fill the 400 ms
+    blocks the measurement needs."""
+    reps = int(np.ceil(1.0 * SAMPLE_RATE / max(1, len(samples))))
+    value = _meter().integrated_loudness(np.tile(samples, reps).astype(np.float64))
+    return float(value) if np.isfinite(value) else TARGET_LUFS
+
+
+def true_peak(samples: np.ndarray) -> float:
+    """Peak of the 4x oversampled signal (BS.1770 true peak), linear."""
+    return float(np.max(np.abs(resample_poly(samples, 4, 1)))) if len(samples) else 0.0
+
+
+def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
+    """Smoothly pull down the peaks above `ceiling` (3 ms look-around, 10 ms release)."""
+    peak = true_peak(samples)
+    if peak <= ceiling:
+        return samples
+    envelope = np.abs(resample_poly(samples, 4, 1))[::4][: len(samples)]
+    gain = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-9))
+    gain = minimum_filter1d(gain, size=int(0.003 * SAMPLE_RATE) * 2 + 1)
+    window = np.hanning(int(0.010 * SAMPLE_RATE))
+    gain = np.convolve(gain, window / window.sum(), mode="same")
+    gain = minimum_filter1d(gain, size=int(0.003 * SAMPLE_RATE) * 2 + 1)
+    out = samples * gain
+    return out * min(1.0, ceiling / max(true_peak(out), 1e-9))
+
+
+def tone(name: str, length_ms: int) -> np.ndarray:
+    """The start, end and finish tones: soft sine chimes, faded so they never click."""
+    notes = {"start": [(660, 0.5), (880, 0.5)], "end": [(523, 1.0)],
+             "finish": [(523, 0.34), (659, 0.33), (784, 0.33)]}[name]
+    segment = AudioSegment.silent(0, frame_rate=SAMPLE_RATE)
+    for freq, share in notes:
+        ms = int(length_ms * share)
+        note = Sine(freq, sample_rate=SAMPLE_RATE).to_audio_segment(ms, volume=-20.0)
+        segment += note.fade_in(10).fade_out(min(ms // 2, 120))
+    samples = np.array(segment.set_channels(1).get_array_of_samples(), dtype=np.int16)
+    out = np.zeros(round(length_ms * SAMPLE_RATE / 1000), dtype=np.int16)
+    out[: min(len(out), len(samples))] = samples[: len(out)]
+    return out
+
+
+def _to_int16(samples: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(samples * 32767), -32768, 32767).astype(np.int16)
+
+
+@lru_cache(maxsize=1)
+def _meter() -> pyloudnorm.Meter:
+    return pyloudnorm.Meter(SAMPLE_RATE)
