@@ -56,10 +56,10 @@ def normalize(samples: np.ndarray) -> np.ndarray:
 
 
 def loudness(samples: np.ndarray) -> float:
-    """Integrated loudness (BS.1770) of a clip; short clips are repeated to fill the 400 ms
-    blocks the measurement needs."""
-    reps = int(np.ceil(1.0 * SAMPLE_RATE / max(1, len(samples))))
-    value = _meter().integrated_loudness(np.tile(samples, reps).astype(np.float64))
+    """Integrated loudness (BS.1770) of a clip as it sits in the workout: between stretches of
+    silence, which fall into its 400 ms measuring blocks just as they do in the whole file."""
+    pad = np.zeros(int(0.3 * SAMPLE_RATE))
+    value = _meter().integrated_loudness(np.concatenate([pad, samples, pad]).astype(np.float64))
     return float(value) if np.isfinite(value) else TARGET_LUFS
 
 

@@ -121,7 +121,7 @@ def parse_routine(data: bytes | str, name: str = "<routine>") -> Routine:
     root = reader.document(data)
     routine = reader.routine(root) if root is not None else None
     if reader.problems or routine is None:
-        raise RoutineError(reader.problems)
+        raise RoutineError(sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return replace(routine, path=name)
 
 

@@ -1,0 +1,131 @@
+"""render(): the stages in order, and nothing else.
+
+load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> mix -> encode
+-> tag -> rename into place.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable, Iterator
+
+from . import clips as clipmod
+from .cache import PhraseCache
+from .compiler import compile_routine, estimate_seconds
+from .encode import ENCODER_DELAY, encode_mp3
+from .errors import OutputError
+from .loader import load_routine
+from .mixer import pcm_blocks
+from .model import Level, Routine
+from .script import TONE_MS, Script
+from .speech import Voice
+from .tags import write_tags
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): called as phrases are made and blocks are encoded."""
+
+
+@dataclass(frozen=True)
+class Options:
+    level: Level = "medium"
+    voice: Voice = Voice()
+    bitrate: int = 96
+    cache: Path | None = None
+    album: str = "audiocoach"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    mp3: Path
+    json: Path
+    script: Script
+
+    @property
+    def size(self) -> int:
+        return self.mp3.stat().st_size
+
+
+def slug(title: str) -> str:
+    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:60].strip("-") or "routine"
+
+
+def timed_script(routine: Routine, options: Options, cache: PhraseCache,
+                 progress: Progress = lambda *a: None) -> tuple[Script, dict]:
+    """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
+    to make; timing with the real lengths can bring in a few more (a number no longer talked
+    over by a form cue), so it repeats until every phrase it uses has its clip."""
+    script = compile_routine(routine, options.level)
+    clips: dict = {}
+    done = [0]
+    while missing := [p for p in script.phrases() if p not in clips]:
+        def step(n: int, total: int = len(missing)) -> None:
+            done[0] += n
+            progress("speech", done[0], len(clips) + total)
+
+        clips.update(cache.clips(missing, step))
+        script = compile_routine(routine, options.level, partial(_measured, clips))
+    return script, clips
+
+
+def _measured(clips: dict, text: str) -> float:
+    if text in clips:
+        return len(clips[text]) / clipmod.SAMPLE_RATE
+    return estimate_seconds(text)  # not made yet: the next pass makes it
+
+
+def render(routine_path: Path, out_dir: Path, options: Options = Options(),
+           progress: Progress = lambda *a: None, track: int | None = None) -> Rendered:
+    routine = load_routine(routine_path)
+    cache = PhraseCache(options.voice, options.cache)
+    script, clips = timed_script(routine, options, cache, progress)
+    tones = {name: clipmod.tone(name, ms) for name, ms in TONE_MS.items()}
+    name = slug(routine.title)
+    mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
+    total = -(-script.duration_ms // 10000)
+    with atomic_write(mp3) as tmp:
+        with open(tmp, "wb") as f:
+            blocks = pcm_blocks(script, clips, tones, clipmod.SAMPLE_RATE, skip=ENCODER_DELAY)
+            encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f,
+                       clipmod.SAMPLE_RATE, options.bitrate)
+        write_tags(tmp, script, album=options.album, track=track)
+    with atomic_write(json_path) as tmp:
+        tmp.write_text(script.to_json(), encoding="utf-8")
+    return Rendered(mp3, json_path, script)
+
+
+def _counted(blocks: Iterator, report: Callable[[int], None]) -> Iterator:
+    for i, block in enumerate(blocks, 1):
+        yield block
+        report(i)
+
+
+@contextmanager
+def atomic_write(final: Path) -> Iterator[Path]:
+    """Yield a temporary path in the same folder; rename it over `final` only on success,
+    so a failed or killed run never leaves half a file and never harms the old one."""
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".part")
+        os.close(fd)
+    except OSError as err:
+        raise OutputError(f"cannot write to {final.parent}: {err.strerror or err}") from err
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.replace(tmp, final)
+    except OSError as err:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {final}: {err.strerror or err}") from err
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,192 @@
+"""The click CLI: each command parses options, calls one library function and prints.
+Every AudiocoachError becomes a clean message and exit code here, in one place."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .build import Options, render, slug, timed_script
+from .cache import PhraseCache
+from .compiler import compile_routine
+from .errors import AudiocoachError, RoutineError
+from .loader import load_routine
+from .model import LEVELS
+from .schema import routine_schema
+from .script import clock, cue_sheet
+from .speech import ENGINES, Voice, list_voices
+
+
+class _Group(click.Group):
+    """Turns the project's errors, and Ctrl-C, into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AudiocoachError as err:
+            if ctx.params.get("debug"):
+                raise
+            click.echo(f"error: {err}" if not isinstance(err, RoutineError) else str(err),
+                       err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; nothing half-written was left behind", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=_Group)
+@click.option("--debug", is_flag=True, help="Show a traceback on errors (for bug reports).")
+@click.version_option(package_name="audiocoach")
+def main(debug: bool) -> None:
+    """Turn a written exercise routine into a voice-guided MP3 workout."""
+
+
+def _routine_files(paths: tuple[str, ...]) -> list[Path]:
+    """Files as given; folders expand to the routine files inside them."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out += sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
+    return out
+
+
+level_option = click.option("--level", type=click.Choice(LEVELS), default="medium",
+                            show_default=True, help="Which end of ranges like 8-12 to use.")
+
+
+def voice_options(f):
+    f = click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
+                     help="Phrase cache folder (default: the user cache folder).")(f)
+    f = click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True,
+                     help="Speaking pace in words a minute.")(f)
+    f = click.option("--voice", help="Voice id (see `audiocoach voices`).")(f)
+    f = click.option("--engine", type=click.Choice(list(ENGINES)), default="pyttsx3",
+                     show_default=True, help="Speech engine.")(f)
+    return f
+
+
+@main.command()
+@click.argument("routines", nargs=-1, required=True)
+def check(routines: tuple[str, ...]) -> None:
+    """Validate routine files; list every problem as path:line:col: message."""
+    problems = []
+    for path in _routine_files(routines):
+        try:
+            routine = load_routine(path)
+            for level in LEVELS:
+                for warning in compile_routine(routine, level).warnings:
+                    click.echo(f"{path}: warning ({level}): {warning}")
+            click.echo(f"{path}: ok")
+        except RoutineError as err:
+            problems += err.problems
+    if problems:
+        raise RoutineError(problems)
+
+
+@main.command()
+@click.argument("routine", type=click.Path(path_type=Path))
+@level_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--estimate", is_flag=True,
+              help="Time speech by a words-a-minute estimate instead of the real voice.")
+@voice_options
+def script(routine: Path, level: str, fmt: str, estimate: bool, engine: str,
+           voice: str | None, rate: int, cache: Path | None) -> None:
+    """Print the timed script: every cue with its start time."""
+    parsed = load_routine(routine)
+    if estimate:
+        result = compile_routine(parsed, level)  # type: ignore[arg-type]
+    else:
+        options = Options(level=level, voice=Voice(engine, voice, rate))  # type: ignore[arg-type]
+        result, _ = timed_script(parsed, options, PhraseCache(options.voice, cache))
+    click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
+
+
+@main.command("list")
+@click.argument("folder", default="routines", type=click.Path(path_type=Path))
+def list_routines(folder: Path) -> None:
+    """Show each routine: title, number of exercises, estimated length (medium)."""
+    for path in _routine_files((str(folder),)):
+        try:
+            routine = load_routine(path)
+        except RoutineError:
+            click.echo(f"{path.name:34} (invalid: run `audiocoach check {path}`)")
+            continue
+        length = compile_routine(routine).duration_ms
+        click.echo(f"{path.name:34} {routine.title:38} "
+                   f"{len(routine.exercises()):2d} exercises  ~{clock(length)[:5]}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of routine files (for editors)."""
+    click.echo(json.dumps(routine_schema(), indent=2))
+
+
+@main.command()
+@click.argument("engine", type=click.Choice(list(ENGINES)), default="pyttsx3")
+def voices(engine: str) -> None:
+    """List the voices an engine has installed."""
+    for voice_id, name in list_voices(engine):
+        click.echo(f"{voice_id:28} {name}")
+
+
+@main.command("render")
+@click.argument("routines", nargs=-1, required=True)
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output"), show_default=True, help="Folder for the MP3s.")
+@level_option
+@voice_options
+@click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
+              show_default=True, help="MP3 bitrate in kbps (constant).")
+def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
+                   voice: str | None, rate: int, cache: Path | None, bitrate: str) -> None:
+    """Render routines to MP3 (plus the script as JSON) in the output folder."""
+    files = _routine_files(routines)
+    bad = []
+    for path in files:  # every file is checked before anything is rendered
+        try:
+            load_routine(path)
+        except RoutineError as err:
+            bad += err.problems
+    if bad:
+        raise RoutineError(bad)
+    options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
+                      bitrate=int(bitrate), cache=cache)
+    for track, path in enumerate(files, 1):
+        with _Progress(path.name) as progress:
+            result = render(path, out, options, progress, track=track)
+        click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
+                   f"{result.mp3}")
+
+
+class _Progress:
+    """A click progress bar per stage, on stderr, shown only on a terminal."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.stage = label, None, None
+
+    def __enter__(self):
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if stage != self.stage:
+            self.__exit__()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=f"{self.label}: {stage}",
+                                         file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+__all__ = ["main", "slug"]

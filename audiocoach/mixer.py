@@ -1,0 +1,60 @@
+"""Script + clips + tones -> PCM, streamed block by block.
+
+The timeline is never built whole: each block (10 s by default) is a fresh numpy array into
+which the clips that overlap it are copied. Memory stays flat however long the workout is, and
+no Python loop runs over samples. pydub's `seg + silence + clip` would take ~30 s and ~260 MB
+for a 30-minute workout (see the benchmark); this takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from .script import Script
+
+BLOCK_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Placement:
+    start: int  # sample
+    audio: np.ndarray  # int16
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.audio)
+
+
+def placements(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
+               sample_rate: int) -> list[Placement]:
+    out = []
+    for e in script.events:
+        audio = clips[e.text] if e.kind == "speech" else tones[e.tone]  # type: ignore[index]
+        out.append(Placement(round(e.start_ms * sample_rate / 1000), audio))
+    return sorted(out, key=lambda p: p.start)
+
+
+def pcm_blocks(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
+               sample_rate: int, skip: int = 0, block_seconds: float = BLOCK_SECONDS
+               ) -> Iterator[np.ndarray]:
+    """The timeline from sample `skip` to the end, as int16 blocks."""
+    items = placements(script, clips, tones, sample_rate)
+    total = round(script.duration_ms * sample_rate / 1000)
+    size = int(block_seconds * sample_rate)
+    first = 0
+    for a in range(skip, total, size):
+        b = min(a + size, total)
+        block = np.zeros(b - a, dtype=np.int16)
+        while first < len(items) and items[first].end <= a:
+            first += 1
+        i = first
+        while i < len(items) and items[i].start < b:
+            p = items[i]
+            lo, hi = max(a, p.start), min(b, p.end)
+            if hi > lo:
+                block[lo - a:hi - a] += p.audio[lo - p.start:hi - p.start]
+            i += 1
+        yield block

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+from num2words import num2words
+
+from audiocoach.compiler import compile_routine, estimate_seconds
+from audiocoach.loader import load_routine, parse_routine
+from audiocoach.model import LEVELS, Range
+from audiocoach.script import Script, cue_sheet
+
+from conftest import ROOT, ROUTINES
+
+
+def test_seed_004_gives_450_counted_reps():
+    routine = load_routine(ROOT / "routines" / "side-lying-hip-series.yaml")
+    for level in LEVELS:
+        script = compile_routine(routine, level)
+        counts = [e for e in script.events
+                  if e.rep is not None and e.phase not in ("hold", "form", "side")
+                  and e.text in (num2words(e.rep), f"rep {num2words(e.rep)}")]
+        assert len(counts) == 5 * 15 * 3 * 2
+        assert len({e.exercise for e in counts}) == 5
+
+
+@pytest.mark.parametrize("text,level,expected", [
+    ("8-12", "easy", 8), ("8-12", "medium", 10), ("8-12", "hard", 12),
+    ("2-3", "medium", 2), ("4-8", "medium", 6), ("15", "hard", 15),
+])
+def test_ranges_resolve_by_level(text, level, expected):
+    routine = parse_routine(f"title: t\nexercises:\n  - exercise: a\n    reps: {text}\n")
+    script = compile_routine(routine, level)
+    assert max(e.rep for e in script.events if e.rep) == expected
+
+
+def test_medium_keeps_fractional_seconds():
+    assert Range(1.5, 1.5).pick("medium") == 1.5
+    assert Range(2, 3).count("medium") == 2
+
+
+@pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("level", LEVELS)
+def test_speech_never_overlaps_and_events_are_sorted(path, level):
+    script = compile_routine(load_routine(path), level)
+    starts = [e.start_ms for e in script.events]
+    assert starts == sorted(starts)
+    for a, b in zip(script.events, script.events[1:]):
+        assert a.end_ms <= b.start_ms, (a, b)
+    assert script.events[-1].end_ms <= script.duration_ms
+
+
+@pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
+def test_chapters_cover_the_workout_one_per_exercise_occurrence(path):
+    routine = load_routine(path)
+    script = compile_routine(routine)
+    chapters = script.chapters
+    assert chapters[0].start_ms == 0 and chapters[-1].end_ms == script.duration_ms
+    for a, b in zip(chapters, chapters[1:]):
+        assert a.end_ms == b.start_ms and a.start_ms < a.end_ms
+    names = {e.name for e in routine.exercises()}
+    assert {c.title.split(" · ")[0] for c in chapters} == names
+
+
+def test_what_it_says():
+    routine = parse_routine("""
+title: Says
+exercises:
+  - exercise: Bridge
+    sets: 2
+    reps: 3
+    hold: 5s
+    rest: 30s
+  - exercise: Bird dog
+    reps: 2
+    sides: alternate
+  - exercise: Clam
+    reps: 2
+    sides: both
+""")
+    texts = [e.text for e in compile_routine(routine).events if e.kind == "speech"]
+    joined = " | ".join(texts)
+    assert "three | two | one | go" in joined
+    assert "hold | two | three | four | five" in joined
+    assert "last set" in texts
+    assert "rest thirty seconds" in texts
+    assert "rest thirty seconds — next up: Bird dog" in texts
+    assert "switch sides" in texts
+    assert "one | left" in joined and "right" in texts
+
+
+def test_breaths_during_a_hold_are_spoken_with_phases():
+    routine = parse_routine("title: B\nexercises:\n  - exercise: Bridge\n    reps: 1\n"
+                            "    breaths: 3\n")
+    events = compile_routine(routine).events
+    ins = [e for e in events if e.phase == "inhale"]
+    outs = [e for e in events if e.phase == "exhale"]
+    assert len(ins) == 3 and len(outs) == 3
+
+
+def test_a_long_cue_grows_its_slot_and_warns():
+    routine = parse_routine("title: W\nexercises:\n  - exercise: Cat\n    reps: 2\n    tempo:\n"
+                            "      - inhale: {seconds: 1, say: 'inhale slowly and fully as you "
+                            "arch your back into cow pose'}\n")
+    script = compile_routine(routine)
+    assert script.warnings
+    for a, b in zip(script.events, script.events[1:]):
+        assert a.end_ms <= b.start_ms
+
+
+def test_durations_come_from_the_function_given():
+    routine = load_routine(ROUTINES[0])
+    slow = compile_routine(routine, "medium", lambda t: estimate_seconds(t) * 2)
+    fast = compile_routine(routine, "medium", estimate_seconds)
+    assert slow.duration_ms > fast.duration_ms
+
+
+def test_json_contract_round_trips():
+    script = compile_routine(load_routine(ROUTINES[0]))
+    data = json.loads(script.to_json())
+    assert set(data) == {"title", "source", "level", "duration", "chapters", "events"}
+    assert set(data["events"][0]) == {"start", "end", "kind", "text", "tone", "exercise", "set",
+                                      "side", "rep", "phase"}
+    assert Script.from_json(script.to_json()) == script
+
+
+@pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
+def test_golden_scripts(path):
+    """Regenerate with scripts/regen-golden; a diff here is a decision to review."""
+    golden = ROOT / "tests" / "golden" / f"{path.stem}.medium.txt"
+    assert cue_sheet(compile_routine(load_routine(path))) == golden.read_text()
+    levels = json.loads((ROOT / "tests" / "golden" / "levels.json").read_text())[path.stem]
+    for level in LEVELS:
+        script = compile_routine(load_routine(path), level)
+        assert levels[level] == {"duration": script.duration, "events": len(script.events),
+                                 "chapters": len(script.chapters)}
+
+
+@pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
+def test_seed_routines_name_their_source(path):
+    routine = load_routine(path)
+    assert routine.source
+    if routine.source.endswith(".txt"):
+        assert routine.source[:3] in {"000", "001", "002", "003", "004"}
