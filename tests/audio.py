@@ -1,0 +1,29 @@
+"""Helpers for tests that listen to rendered MP3s: decode, find onsets, measure loudness."""
+
+from __future__ import annotations
+
+import miniaudio
+import numpy as np
+
+RATE = 44100
+
+
+def decode(path) -> np.ndarray:
+    """The decoded MP3 as float64 in -1..1 (miniaudio, at the file's own rate)."""
+    decoded = miniaudio.mp3_read_file_s16(str(path))
+    assert decoded.sample_rate == RATE and decoded.nchannels == 1
+    return np.asarray(decoded.samples, dtype=np.float64) / 32768
+
+
+def envelope(audio: np.ndarray, window_ms: float = 5) -> np.ndarray:
+    win = max(1, int(RATE * window_ms / 1000))
+    return np.sqrt(np.convolve(audio ** 2, np.ones(win) / win, mode="same"))
+
+
+def onset_near(env: np.ndarray, t: float, search_s: float = 0.2, threshold: float = 0.01
+               ) -> float | None:
+    """The first time within ±search_s of t where the envelope rises above threshold."""
+    a = max(0, int((t - search_s) * RATE))
+    b = int((t + search_s) * RATE)
+    above = np.nonzero(env[a:b] > threshold)[0]
+    return (a + above[0]) / RATE if len(above) else None

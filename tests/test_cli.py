@@ -1,0 +1,142 @@
+import json
+import os
+
+import jsonschema
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from audiocoach.cli import main
+
+from conftest import DATA, ROUTINES
+
+FAKE = ["--engine", "fake"]
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_check_accepts_every_shipped_routine():
+    result = run("check", *ROUTINES)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == len(ROUTINES)
+
+
+def test_check_lists_every_problem_with_position_and_exits_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nexercises:\n  - exercise: a\n    rep: 5\n    sets: 12-8\n"
+                   "  - exercize: b\n")
+    result = run("check", bad)
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert lines[0] == (f"{bad}:3:5: the exercise says nothing about the work; "
+                        "expected 'reps', 'time' or 'hold'")
+    assert f"{bad}:4:5: unknown key 'rep' in an exercise; did you mean 'reps'?" in lines[1]
+    assert f"{bad}:5:11: the range 12-8 is upside down" in lines[2]
+    assert f"{bad}:6:5:" in lines[3]
+    assert "Traceback" not in result.output
+
+
+def test_check_a_missing_file():
+    result = run("check", "no-such-routine.yaml")
+    assert result.exit_code == 2
+    assert "no-such-routine.yaml: no such file" in result.output
+
+
+def test_script_text_is_a_cue_sheet():
+    result = run("script", DATA / "short.yaml", "--estimate")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("# Short test routine (medium, ")
+    assert any(line.startswith("00:") and 'Cat-cow · set 1 / rep 1  "one"' in line
+               for line in lines)
+
+
+def test_script_json_follows_the_contract():
+    result = run("script", DATA / "short.yaml", "--estimate", "--format", "json",
+                 "--level", "hard")
+    data = json.loads(result.output)
+    assert data["level"] == "hard" and data["source"] == "tests/data/short.yaml"
+    assert all(e["kind"] in ("speech", "tone") for e in data["events"])
+
+
+def test_script_with_the_fake_engine_matches_render(tmp_path):
+    cache = tmp_path / "cache"
+    script = json.loads(run("script", DATA / "short.yaml", "--format", "json", *FAKE,
+                            "--cache", cache).output)
+    result = run("render", DATA / "short.yaml", "-o", tmp_path, *FAKE, "--cache", cache)
+    assert result.exit_code == 0, result.output
+    rendered = json.loads((tmp_path / "short-test-routine.json").read_text())
+    assert rendered == script
+
+
+def test_list_shows_titles_and_lengths():
+    result = run("list", ROUTINES[0].parent)
+    assert result.exit_code == 0
+    assert len(result.output.strip().splitlines()) == len(ROUTINES)
+    assert "exercises" in result.output
+
+
+def test_schema_is_valid_and_accepts_the_shipped_routines():
+    schema = json.loads(run("schema").output)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for path in ROUTINES:
+        jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"title": "x", "exercises": [{"exercize": "a"}]}, schema)
+
+
+def test_render_prints_a_summary_line_per_file(tmp_path):
+    shortest = DATA.parent.parent / "routines" / "lower-back-hip-strength.yaml"
+    result = run("render", DATA / "short.yaml", shortest, "-o", tmp_path, *FAKE,
+                 "--cache", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and all(" MB  " in line and line.endswith(".mp3") for line in lines)
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+
+
+def test_render_refuses_bad_routines_before_rendering_anything(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nexercises: []\n")
+    out = tmp_path / "out"
+    result = run("render", DATA / "short.yaml", bad, "-o", out, *FAKE)
+    assert result.exit_code == 2
+    assert "bad.yaml:2:12: the list of exercises is empty" in result.output
+    assert not out.exists()
+
+
+def test_render_into_an_unwritable_place_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run("render", DATA / "short.yaml", "-o", blocker / "out", *FAKE,
+                 "--cache", tmp_path / "c")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: cannot write to")
+    assert "Traceback" not in result.output
+
+
+def test_an_unknown_voice_says_how_to_find_one(tmp_path):
+    result = run("render", DATA / "short.yaml", "-o", tmp_path, "--voice", "nobody",
+                 "--cache", tmp_path / "c")
+    assert result.exit_code == 1
+    assert "no voice 'nobody'" in result.output and "audiocoach voices" in result.output
+
+
+def test_voices_lists_the_default_engine_voices():
+    result = run("voices")
+    assert result.exit_code == 0 and "en-us" in result.output
+
+
+def test_piper_without_the_extra_says_how_to_add_it(tmp_path):
+    pytest.importorskip("audiocoach")
+    try:
+        import piper  # noqa: F401
+        pytest.skip("the neural extra is installed")
+    except ImportError:
+        pass
+    result = run("render", DATA / "short.yaml", "-o", tmp_path, "--engine", "piper",
+                 "--cache", tmp_path / "c")
+    assert result.exit_code == 1
+    assert "audiocoach[neural]" in result.output
