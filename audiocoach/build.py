@@ -21,6 +21,8 @@ from .cache import PhraseCache
 from .compiler import compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
 from .errors import OutputError
+from .export import synced
+from .export.playlist import Entry, m3u8
 from .loader import load_routine
 from .mixer import pcm_blocks
 from .model import Level, Routine
@@ -39,6 +41,10 @@ class Options:
     bitrate: int = 96
     cache: Path | None = None
     album: str = "audiocoach"
+    split: bool = False
+    """Also write one MP3 per exercise (per chapter)."""
+    sidecars: bool = True
+    """Write .lrc, .vtt and .srt beside the MP3 (and embed the LRC as USLT)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ class Rendered:
     mp3: Path
     json: Path
     script: Script
+    tracks: tuple[Path, ...] = ()
 
     @property
     def size(self) -> int:
@@ -91,16 +98,51 @@ def render(routine_path: Path, out_dir: Path, options: Options = Options(),
     tones = {name: clipmod.tone(name, ms) for name, ms in TONE_MS.items()}
     name = slug(routine.title)
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
+    sr = clipmod.SAMPLE_RATE
     total = -(-script.duration_ms // 10000)
     with atomic_write(mp3) as tmp:
         with open(tmp, "wb") as f:
-            blocks = pcm_blocks(script, clips, tones, clipmod.SAMPLE_RATE, skip=ENCODER_DELAY)
-            encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f,
-                       clipmod.SAMPLE_RATE, options.bitrate)
-        write_tags(tmp, script, album=options.album, track=track)
-    with atomic_write(json_path) as tmp:
-        tmp.write_text(script.to_json(), encoding="utf-8")
-    return Rendered(mp3, json_path, script)
+            blocks = pcm_blocks(script, clips, tones, sr, skip=ENCODER_DELAY)
+            encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
+                       options.bitrate)
+        write_tags(tmp, script, album=options.album, track=str(track) if track else None,
+                   lyrics=synced.lrc(script) if options.sidecars else None)
+    write_text(json_path, script.to_json())
+    tracks = _write_tracks(script, clips, tones, out_dir, options, progress) \
+        if options.split else []
+    if options.sidecars:
+        for ext, text in (("lrc", synced.lrc), ("vtt", synced.vtt), ("srt", synced.srt)):
+            write_text(out_dir / f"{name}.{ext}", text(script))
+    entries = tracks or [Entry(mp3.name, script.duration, script.title)]
+    write_text(out_dir / f"{name}.m3u8", m3u8(entries))
+    return Rendered(mp3, json_path, script, tuple(out_dir / e.file_name for e in tracks))
+
+
+def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, options: Options,
+                  progress: Progress) -> list[Entry]:
+    """One MP3 per chapter (`01-clamshell.mp3`, ...), cut from the same timeline."""
+    sr, entries = clipmod.SAMPLE_RATE, []
+    width = max(2, len(str(len(script.chapters))))
+    for n, chapter in enumerate(script.chapters, 1):
+        path = out_dir / f"{n:0{width}d}-{slug(chapter.title)}.mp3"
+        start, end = round(chapter.start_ms * sr / 1000), round(chapter.end_ms * sr / 1000)
+        with atomic_write(path) as tmp:
+            with open(tmp, "wb") as f:
+                # as for the whole file: skipping the encoder's delay puts the decoded audio
+                # on the script's time; the skipped part is the chapter's quiet lead-in
+                encode_mp3(pcm_blocks(script, clips, tones, sr, skip=start + ENCODER_DELAY,
+                                      end=end), f, sr, options.bitrate)
+            write_tags(tmp, script, album=script.title, track=f"{n}/{len(script.chapters)}",
+                       title=chapter.title, chapters=False)
+        entries.append(Entry(path.name, (chapter.end_ms - chapter.start_ms) / 1000,
+                             chapter.title))
+        progress("tracks", n, len(script.chapters))
+    return entries
+
+
+def write_text(path: Path, text: str) -> None:
+    with atomic_write(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 def _counted(blocks: Iterator, report: Callable[[int], None]) -> Iterator:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import click
 
-from .build import Options, render, slug, timed_script
+from .build import Options, render, slug, timed_script, write_text
 from .cache import PhraseCache
 from .compiler import compile_routine
 from .errors import AudiocoachError, RoutineError
+from .export.playlist import Entry, m3u8
 from .loader import load_routine
 from .model import LEVELS
 from .schema import routine_schema
@@ -142,8 +143,13 @@ def voices(engine: str) -> None:
 @voice_options
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
+@click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
+@click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
+@click.option("--playlist", "playlist_name",
+              help="Also write NAME.m3u8 listing every routine rendered, in order.")
 def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
-                   voice: str | None, rate: int, cache: Path | None, bitrate: str) -> None:
+                   voice: str | None, rate: int, cache: Path | None, bitrate: str, split: bool,
+                   no_sidecars: bool, playlist_name: str | None) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
     bad = []
@@ -155,12 +161,18 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
     if bad:
         raise RoutineError(bad)
     options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
-                      bitrate=int(bitrate), cache=cache)
+                      bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars)
+    done = []
     for track, path in enumerate(files, 1):
         with _Progress(path.name) as progress:
             result = render(path, out, options, progress, track=track)
+        done.append(Entry(result.mp3.name, result.script.duration, result.script.title))
         click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
                    f"{result.mp3}")
+    if playlist_name:
+        path = out / f"{slug(playlist_name)}.m3u8"
+        write_text(path, m3u8(done))
+        click.echo(f"playlist    {path}")
 
 
 class _Progress:

@@ -21,6 +21,7 @@ Durations = Callable[[str], float]
 """Seconds a phrase takes to say."""
 
 LEAD_IN_MS = 500  # quiet start; it also leaves room for the MP3 encoder's delay
+CHAPTER_LEAD_MS = 250  # a chapter starts this much before its first word, in quiet
 MAX_OCCURRENCES = 5000
 MAX_DURATION_S = 4 * 3600
 COUNT_EVERY_SECOND_UP_TO = 10  # longer holds get "halfway" and a countdown instead
@@ -240,8 +241,9 @@ class _Timeline:
         the lines begin."""
         tail = sum(self.ms(t) for t in lines)
         countdown = 3000 + self.ms("go")
-        self.wait_until(self.rest_began + rest_s * 1000 - tail - countdown)
-        began = self.now
+        self.wait_until(max(self.now + CHAPTER_LEAD_MS,
+                            self.rest_began + rest_s * 1000 - tail - countdown))
+        began = self.now - CHAPTER_LEAD_MS
         for line in lines:
             self.say(line, phase="setup")
         start = self.now

@@ -38,11 +38,12 @@ def placements(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np
 
 
 def pcm_blocks(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
-               sample_rate: int, skip: int = 0, block_seconds: float = BLOCK_SECONDS
-               ) -> Iterator[np.ndarray]:
-    """The timeline from sample `skip` to the end, as int16 blocks."""
+               sample_rate: int, skip: int = 0, block_seconds: float = BLOCK_SECONDS,
+               end: int | None = None) -> Iterator[np.ndarray]:
+    """The timeline from sample `skip` (negative: that much silence first) to `end` (default:
+    the end of the script), as int16 blocks."""
     items = placements(script, clips, tones, sample_rate)
-    total = round(script.duration_ms * sample_rate / 1000)
+    total = round(script.duration_ms * sample_rate / 1000) if end is None else end
     size = int(block_seconds * sample_rate)
     first = 0
     for a in range(skip, total, size):

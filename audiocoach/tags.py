@@ -5,7 +5,7 @@ from __future__ import annotations
 import mimetypes
 from pathlib import Path
 
-from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, TRCK,
+from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, TRCK, USLT,
                          CTOCFlags, Encoding)
 
 from .script import Script
@@ -13,10 +13,13 @@ from .script import Script
 GENRE = "Fitness"
 
 
-def write_tags(path: Path, script: Script, album: str = "audiocoach", track: int | None = None,
-               cover: Path | None = None) -> None:
+def write_tags(path: Path, script: Script, album: str = "audiocoach", track: str | None = None,
+               cover: Path | None = None, lyrics: str | None = None, title: str | None = None,
+               chapters: bool = True) -> None:
+    """Tag the MP3 at `path`. `track` is "n" or "n/N"; `lyrics` (LRC text) goes in USLT;
+    `title` overrides the script's (for a per-exercise track, which has no chapters)."""
     tags = ID3()
-    tags.add(TIT2(encoding=Encoding.UTF16, text=script.title))
+    tags.add(TIT2(encoding=Encoding.UTF16, text=title or script.title))
     tags.add(TPE1(encoding=Encoding.UTF16, text="audiocoach"))
     tags.add(TALB(encoding=Encoding.UTF16, text=album))
     tags.add(TCON(encoding=Encoding.UTF16, text=GENRE))
@@ -24,7 +27,10 @@ def write_tags(path: Path, script: Script, album: str = "audiocoach", track: int
         tags.add(TRCK(encoding=Encoding.UTF16, text=str(track)))
     source = f"Routine source: {script.source}" if script.source else "audiocoach routine"
     tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="", text=f"{source}; level {script.level}"))
-    _add_chapters(tags, script)
+    if lyrics:
+        tags.add(USLT(encoding=Encoding.UTF16, lang="eng", desc="", text=lyrics))
+    if chapters:
+        _add_chapters(tags, script)
     if cover:
         mime = mimetypes.guess_type(cover.name)[0] or "image/jpeg"
         tags.add(APIC(encoding=Encoding.UTF16, mime=mime, type=3, desc="Cover",

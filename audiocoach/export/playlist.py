@@ -1,0 +1,22 @@
+"""M3U8 playlists: `#EXTM3U`, `#EXTINF:<seconds>,<title>`, bare relative ASCII file names,
+UTF-8. Android's MediaProvider and VLC import them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    file_name: str
+    """A bare file name beside the playlist (ASCII: the slugs make it so)."""
+    seconds: float
+    title: str
+
+
+def m3u8(entries: list[Entry]) -> str:
+    lines = ["#EXTM3U"]
+    for e in entries:
+        title = " ".join(e.title.split())  # one line, whatever the title holds
+        lines += [f"#EXTINF:{round(e.seconds)},{title}", e.file_name]
+    return "\n".join(lines) + "\n"
