@@ -18,7 +18,7 @@ from typing import Callable, Iterator
 
 from . import clips as clipmod
 from .cache import PhraseCache
-from .compiler import compile_routine, estimate_seconds
+from .compiler import Coaching, compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
 from .errors import OutputError
 from .export import synced
@@ -41,6 +41,8 @@ class Options:
     bitrate: int = 96
     cache: Path | None = None
     album: str = "audiocoach"
+    coaching: Coaching = "standard"
+    """standard, full (setup and form cues on every set) or brief (name, counts, one cue)."""
     split: bool = False
     """Also write one MP3 per exercise (per chapter)."""
     sidecars: bool = True
@@ -71,7 +73,7 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
     to make; timing with the real lengths can bring in a few more (a number no longer talked
     over by a form cue), so it repeats until every phrase it uses has its clip."""
-    script = compile_routine(routine, options.level)
+    script = compile_routine(routine, options.level, coaching=options.coaching)
     clips: dict = {}
     done = [0]
     while missing := [p for p in script.phrases() if p not in clips]:
@@ -80,7 +82,8 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
             progress("speech", done[0], len(clips) + total)
 
         clips.update(cache.clips(missing, step))
-        script = compile_routine(routine, options.level, partial(_measured, clips))
+        script = compile_routine(routine, options.level, partial(_measured, clips),
+                                 options.coaching)
     return script, clips
 
 

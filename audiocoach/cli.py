@@ -11,7 +11,7 @@ import click
 
 from .build import Options, render, slug, timed_script, write_text
 from .cache import PhraseCache
-from .compiler import compile_routine
+from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
@@ -53,6 +53,10 @@ def _routine_files(paths: tuple[str, ...]) -> list[Path]:
     return out
 
 
+coaching_option = click.option(
+    "--coaching", type=click.Choice(COACHING), default="standard", show_default=True,
+    help="standard: setup once, form cues in the first set; full: both on every set; "
+         "brief: name, counts and one form cue.")
 level_option = click.option("--level", type=click.Choice(LEVELS), default="medium",
                             show_default=True, help="Which end of ranges like 8-12 to use.")
 
@@ -93,15 +97,17 @@ def check(routines: tuple[str, ...]) -> None:
               show_default=True)
 @click.option("--estimate", is_flag=True,
               help="Time speech by a words-a-minute estimate instead of the real voice.")
+@coaching_option
 @voice_options
-def script(routine: Path, level: str, fmt: str, estimate: bool, engine: str,
+def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, engine: str,
            voice: str | None, rate: int, cache: Path | None) -> None:
     """Print the timed script: every cue with its start time."""
     parsed = load_routine(routine)
     if estimate:
-        result = compile_routine(parsed, level)  # type: ignore[arg-type]
+        result = compile_routine(parsed, level, coaching=coaching)  # type: ignore[arg-type]
     else:
-        options = Options(level=level, voice=Voice(engine, voice, rate))  # type: ignore[arg-type]
+        options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
+                          coaching=coaching)  # type: ignore[arg-type]
         result, _ = timed_script(parsed, options, PhraseCache(options.voice, cache))
     click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
 
@@ -143,12 +149,14 @@ def voices(engine: str) -> None:
 @voice_options
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
+@coaching_option
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
 @click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
 def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
-                   voice: str | None, rate: int, cache: Path | None, bitrate: str, split: bool,
+                   voice: str | None, rate: int, cache: Path | None, bitrate: str,
+                   coaching: str, split: bool,
                    no_sidecars: bool, playlist_name: str | None) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
@@ -161,7 +169,8 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
     if bad:
         raise RoutineError(bad)
     options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
-                      bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars)
+                      bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars,
+                      coaching=coaching)  # type: ignore[arg-type]
     done = []
     for track, path in enumerate(files, 1):
         with _Progress(path.name) as progress:

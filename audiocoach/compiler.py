@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Literal
 
 from num2words import num2words
 
@@ -18,6 +18,8 @@ from .model import Block, Exercise, Level, Phase, Routine
 from .script import TONE_MS, Chapter, Event, Script
 
 Durations = Callable[[str], float]
+Coaching = Literal["standard", "full", "brief"]
+COACHING: tuple[Coaching, ...] = ("standard", "full", "brief")
 """Seconds a phrase takes to say."""
 
 LEAD_IN_MS = 500  # quiet start; it also leaves room for the MP3 encoder's delay
@@ -61,10 +63,15 @@ class _Occurrence:
 
 
 def compile_routine(routine: Routine, level: Level = "medium",
-                    durations: Durations = estimate_seconds) -> Script:
-    """Lay out every cue of `routine` at `level`, timing speech with `durations`."""
+                    durations: Durations = estimate_seconds,
+                    coaching: Coaching = "standard") -> Script:
+    """Lay out every cue of `routine` at `level`, timing speech with `durations`.
+
+    `coaching`: "standard" says the setup the first time an exercise comes up and the form
+    cues in its first set; "full" says both on every set; "brief" says the name, the counts
+    and one form cue, for a user who knows the moves."""
     occurrences = _occurrences(routine, level)
-    timeline = _Timeline(durations)
+    timeline = _Timeline(durations, coaching)
     timeline.intro(routine)
     chapters: list[tuple[str, int]] = []
     seen: set[str] = set()
@@ -137,8 +144,9 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
 class _Timeline:
     """Places events one after another; `now` is where the next one may start (ms)."""
 
-    def __init__(self, durations: Durations):
+    def __init__(self, durations: Durations, coaching: Coaching = "standard"):
         self.durations = durations
+        self.coaching = coaching
         self.now = 0
         self.events: list[Event] = []
         self.warnings: list[str] = []
@@ -213,13 +221,16 @@ class _Timeline:
                     else:
                         rest = 0
                         self.rest_start("")
-                    intro = [*occ.labels, ex.name, *(ex.setup if first_time else ())]
+                    intro = [*occ.labels, ex.name]
                 elif si == 0:
                     rest = ex.rests.set
                     self.rest_start(f"rest {say_seconds(rest)}" if rest >= 1 else "")
                 else:
                     rest = ex.rests.side
                     self.rest_start("switch sides")
+                if (first_time and s == 1 and si == 0 and self.coaching == "standard") or \
+                        self.coaching == "full":
+                    intro += ex.setup
                 if sets > 1 and si == 0:
                     intro.append("last set" if s == sets else f"set {words(s)} of {words(sets)}")
                 if side and ex.sides and (len(sides) > 1 or s == 1):
@@ -227,7 +238,12 @@ class _Timeline:
                 began = self.get_ready(intro, rest)
                 if s == 1 and si == 0:
                     chapter_start = began
-                self.work(ex, level, side, cues=s == 1 and si == 0)
+                cues = ex.cues if s == 1 and si == 0 else ()
+                if self.coaching == "full":
+                    cues = ex.cues
+                elif self.coaching == "brief":
+                    cues = ex.cues[:1] if s == 1 and si == 0 and first_time else ()
+                self.work(ex, level, side, cues)
                 self.tone("end")
         return chapter_start
 
@@ -256,7 +272,8 @@ class _Timeline:
 
     # -- the work of one set -----------------------------------------------------------------
 
-    def work(self, ex: Exercise, level: Level, side: str | None, cues: bool) -> None:
+    def work(self, ex: Exercise, level: Level, side: str | None, cues: tuple[str, ...]
+             ) -> None:
         self.tags = {**self.tags, "side": side}
         if ex.time is not None:
             self.timed(ex, ex.time.pick(level) * 1000, cues)
@@ -265,8 +282,8 @@ class _Timeline:
         moves = [(r, s) for r in range(1, reps + 1)
                  for s in (("left", "right") if ex.sides == "alternate" else (side,))]
         cue_at: dict[int, list[str]] = {}
-        for j, cue in enumerate(ex.cues if cues else ()):
-            cue_at.setdefault(1 + j * reps // len(ex.cues), []).append(cue)
+        for j, cue in enumerate(cues):
+            cue_at.setdefault(1 + j * reps // len(cues), []).append(cue)
         for i, (rep, move_side) in enumerate(moves):
             if i and ex.rests.rep:
                 self.wait_until(self.now + ex.rests.rep * 1000)
@@ -341,12 +358,12 @@ class _Timeline:
             self.wait_until(start + length - 3000 + 1000 * i)
             self.say(word, phase=phase)
 
-    def timed(self, ex: Exercise, length: float, cues: bool) -> None:
+    def timed(self, ex: Exercise, length: float, cues: tuple[str, ...]) -> None:
         start = self.now
         self.tags = {**self.tags, "rep": None}
         if cues:
             self.wait_until(start + 500)
-            for cue in ex.cues:
+            for cue in cues:
                 self.say(cue, 500, phase="form")
         self.countdown_within(start, length, "work")
         self.fit(start, length, "the form cues")

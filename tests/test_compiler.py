@@ -140,3 +140,26 @@ def test_seed_routines_name_their_source(path):
     assert routine.source
     if routine.source.endswith(".txt"):
         assert routine.source[:3] in {"000", "001", "002", "003", "004"}
+
+
+def test_coaching_levels_from_the_same_routine():
+    routine = parse_routine("""
+title: C
+exercises:
+  - exercise: Bridge
+    sets: 3
+    reps: 6
+    setup: [Lie on your back.]
+    cues: [Squeeze your glutes., Keep your ribs down.]
+""")
+    said = {c: [e.text for e in compile_routine(routine, coaching=c).events]
+            for c in ("standard", "full", "brief")}
+    assert said["standard"].count("Lie on your back.") == 1
+    assert said["standard"].count("Squeeze your glutes.") == 1
+    assert said["full"].count("Lie on your back.") == 3
+    assert said["full"].count("Keep your ribs down.") == 3
+    assert "Lie on your back." not in said["brief"]
+    assert said["brief"].count("Squeeze your glutes.") == 1
+    assert "Keep your ribs down." not in said["brief"]
+    counts = lambda texts: [t for t in texts if t in ("one", "six")]  # noqa: E731
+    assert counts(said["brief"]) == counts(said["full"]) == counts(said["standard"])
