@@ -7,11 +7,9 @@ load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> m
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
@@ -23,9 +21,10 @@ from .encode import ENCODER_DELAY, encode_mp3
 from .errors import OutputError
 from .export import synced
 from .export.playlist import Entry, m3u8
-from .loader import load_routine
+from .loader import load_routine, slug
 from .mixer import pcm_blocks
 from .model import Level, Routine
+from .program import Program, table
 from .script import TONE_MS, Script
 from .speech import Voice
 from .tags import write_tags
@@ -61,13 +60,6 @@ class Rendered:
         return self.mp3.stat().st_size
 
 
-def slug(title: str) -> str:
-    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:60].strip("-") or "routine"
-
-
 def timed_script(routine: Routine, options: Options, cache: PhraseCache,
                  progress: Progress = lambda *a: None) -> tuple[Script, dict]:
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
@@ -95,11 +87,17 @@ def _measured(clips: dict, text: str) -> float:
 
 def render(routine_path: Path, out_dir: Path, options: Options = Options(),
            progress: Progress = lambda *a: None, track: int | None = None) -> Rendered:
-    routine = load_routine(routine_path)
+    """Render the routine file at `routine_path` into `out_dir/<title-slug>.mp3` and friends."""
+    return render_routine(load_routine(routine_path), out_dir, options, progress, track)
+
+
+def render_routine(routine: Routine, out_dir: Path, options: Options = Options(),
+                   progress: Progress = lambda *a: None, track: int | None = None,
+                   name: str | None = None) -> Rendered:
     cache = PhraseCache(options.voice, options.cache)
     script, clips = timed_script(routine, options, cache, progress)
     tones = {name: clipmod.tone(name, ms) for name, ms in TONE_MS.items()}
-    name = slug(routine.title)
+    name = name or slug(routine.title)
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
     sr = clipmod.SAMPLE_RATE
     total = -(-script.duration_ms // 10000)
@@ -119,6 +117,24 @@ def render(routine_path: Path, out_dir: Path, options: Options = Options(),
     entries = tracks or [Entry(mp3.name, script.duration, script.title)]
     write_text(out_dir / f"{name}.m3u8", m3u8(entries))
     return Rendered(mp3, json_path, script, tuple(out_dir / e.file_name for e in tracks))
+
+
+def render_program(program: Program, out_dir: Path, options: Options = Options(),
+                   progress: Progress = lambda *a: None) -> list[Rendered]:
+    """Every session into `out_dir`, named by week and day so they sort, with a playlist in
+    order and `program.md`, the table of what each session prescribes."""
+    done = []
+    for n, session in enumerate(program.sessions, 1):
+        session_options = replace(options, level=session.level, coaching=session.coaching,
+                                  album=program.title)
+        done.append(render_routine(session.routine, out_dir, session_options, track=n,
+                                   name=session.name))
+        progress("program", n, len(program.sessions))
+    entries = [Entry(r.mp3.name, r.script.duration, f"Week {s.week} day {s.day}: {r.script.title}")
+               for s, r in zip(program.sessions, done)]
+    write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
+    write_text(out_dir / "program.md", table(program))
+    return done
 
 
 def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, options: Options,

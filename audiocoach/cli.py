@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from .build import Options, render, slug, timed_script, write_text
+from .build import Options, render, render_program, slug, timed_script, write_text
 from .cache import PhraseCache
 from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
+from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
 from .script import clock, cue_sheet
@@ -182,6 +183,28 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
         path = out / f"{slug(playlist_name)}.m3u8"
         write_text(path, m3u8(done))
         click.echo(f"playlist    {path}")
+
+
+@main.command("program")
+@click.argument("program_file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the sessions (default: output/<program-slug>).")
+@voice_options
+@click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
+              show_default=True, help="MP3 bitrate in kbps (constant).")
+def program_command(program_file: Path, out: Path | None, engine: str, voice: str | None,
+                    rate: int, cache: Path | None, bitrate: str) -> None:
+    """Render every session of a program (weeks and days, with progression)."""
+    program = load_program(program_file)
+    out = out or Path("output") / slug(program.title)
+    click.echo(table(program))
+    options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache)
+    with _Progress(program.title) as progress:
+        results = render_program(program, out, options, progress)
+    for result in results:
+        click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
+                   f"{result.mp3}")
+    click.echo(f"program     {out / 'program.md'}")
 
 
 class _Progress:

@@ -83,6 +83,7 @@ def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     return out * min(1.0, ceiling / max(true_peak(out), 1e-9))
 
 
+@lru_cache(maxsize=None)
 def tone(name: str, length_ms: int) -> np.ndarray:
     """The start, end and finish tones: soft sine chimes, faded so they never click."""
     notes = {"start": [(660, 0.5), (880, 0.5)], "end": [(523, 1.0)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ MAX_FILE_BYTES = 512 * 1024
 MAX_TEXT = 400  # characters in one cue
 LIMITS = {  # the largest value each key takes; the README lists them
     "sets": 20, "reps": 200, "rounds": 20, "breaths": 30,
-    "time": 3600, "hold": 600, "phase": 600, "rest": 1800,
+    "time": 3600, "hold": 600, "phase": 600, "rest": 1800, "weeks": 52, "day": 7,
 }
 
 
@@ -123,6 +124,13 @@ def parse_routine(data: bytes | str, name: str = "<routine>") -> Routine:
     if reader.problems or routine is None:
         raise RoutineError(sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return replace(routine, path=name)
+
+
+def slug(title: str) -> str:
+    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:60].strip("-") or "routine"
 
 
 def parse_seconds(text: str) -> float | None:
