@@ -23,6 +23,7 @@ from .export import synced
 from .export.playlist import Entry, m3u8
 from .loader import load_routine, slug
 from .mixer import pcm_blocks
+from .music import BedMixer, load_bed
 from .model import Level, Routine
 from .program import Program, table
 from .script import TONE_MS, Script
@@ -44,6 +45,8 @@ class Options:
     """standard, full (setup and form cues on every set) or brief (name, counts, one cue)."""
     split: bool = False
     """Also write one MP3 per exercise (per chapter)."""
+    music: Path | None = None
+    """A song to loop under the voice, ducked while someone speaks."""
     sidecars: bool = True
     """Write .lrc, .vtt and .srt beside the MP3 (and embed the LRC as USLT)."""
 
@@ -104,6 +107,9 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     with atomic_write(mp3) as tmp:
         with open(tmp, "wb") as f:
             blocks = pcm_blocks(script, clips, tones, sr, skip=ENCODER_DELAY)
+            if options.music:
+                blocks = _with_bed(blocks, BedMixer(load_bed(options.music), script, sr),
+                                   ENCODER_DELAY)
             encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
                        options.bitrate)
         write_tags(tmp, script, album=options.album, track=str(track) if track else None,
@@ -162,6 +168,12 @@ def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, optio
 def write_text(path: Path, text: str) -> None:
     with atomic_write(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def _with_bed(blocks: Iterator, bed: BedMixer, start: int) -> Iterator:
+    for block in blocks:
+        yield bed.add(block, start)
+        start += len(block)
 
 
 def _counted(blocks: Iterator, report: Callable[[int], None]) -> Iterator:

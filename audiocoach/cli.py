@@ -15,6 +15,7 @@ from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
+from .music import load_bed
 from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
@@ -151,13 +152,15 @@ def voices(engine: str) -> None:
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
 @coaching_option
+@click.option("--music", type=click.Path(dir_okay=False, path_type=Path),
+              help="A song (MP3, OGG, FLAC or WAV) to loop under the voice, ducked.")
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
 @click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
 def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
                    voice: str | None, rate: int, cache: Path | None, bitrate: str,
-                   coaching: str, split: bool,
+                   coaching: str, music: Path | None, split: bool,
                    no_sidecars: bool, playlist_name: str | None) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
@@ -169,7 +172,9 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
             bad += err.problems
     if bad:
         raise RoutineError(bad)
-    options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
+    if music:
+        load_bed(music)  # a bad music file is reported before anything is rendered
+    options = Options(music=music, level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
                       bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars,
                       coaching=coaching)  # type: ignore[arg-type]
     done = []
