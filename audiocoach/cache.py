@@ -15,6 +15,7 @@ import os
 import tempfile
 import wave
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -79,11 +80,24 @@ class PhraseCache:
         chunks = [texts[i::workers] for i in range(workers)]
         # "spawn", not fork: a forked copy of a running speech engine can deadlock.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for done in pool.map(_make_many, [self] * workers, chunks):
-                for text, clip in done:
-                    yield text, clip
+        made: set[str] = set()
+        try:
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                for done in pool.map(_make_many, [self] * workers, chunks):
+                    for text, clip in done:
+                        made.add(text)
+                        yield text, clip
+                        progress(1)
+        except BrokenProcessPool:  # a worker could not start or died: finish in this process
+            engine = open_engine(self.voice)
+            for text in texts:
+                if text not in made:
+                    yield text, self._get_or_make(engine, text)
                     progress(1)
+
+    def _get_or_make(self, engine: Engine, text: str) -> np.ndarray:
+        clip = self.get(text)  # a worker may have written it before it died
+        return clip if clip is not None else self._make(engine, text)
 
     def _make(self, engine: Engine, text: str) -> np.ndarray:
         try:
