@@ -6,6 +6,7 @@ load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> m
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from .cache import PhraseCache
 from .compiler import Coaching, compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
 from .errors import OutputError
-from .export import synced
+from .export import feed, synced
 from .export.playlist import Entry, m3u8
 from .loader import load_routine, slug
 from .mixer import pcm_blocks
@@ -141,6 +142,26 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
     write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
     write_text(out_dir / "program.md", table(program))
     return done
+
+
+def write_feed(folder: Path, base_url: str, title: str | None = None) -> Path:
+    """`folder/feed.xml` with one item per rendered workout (an MP3 with its script JSON),
+    and the JSON chapters of each."""
+    items = []
+    for mp3 in sorted(folder.glob("*.mp3")):
+        script_file = mp3.with_suffix(".json")
+        if not script_file.is_file():
+            continue  # a per-exercise track, or not ours
+        data = json.loads(script_file.read_text(encoding="utf-8"))
+        items.append(feed.Item(mp3, data["title"], data["duration"], data["chapters"]))
+        write_text(folder / feed.chapters_name(mp3), feed.chapters_json(items[-1]))
+    if not items:
+        raise OutputError(f"no rendered workouts in {folder}",
+                          hint=f"render some first: audiocoach render routines -o {folder}")
+    path = folder / "feed.xml"
+    write_text(path, feed.feed_xml(title or f"audiocoach: {folder.resolve().name}", base_url,
+                                   items))
+    return path
 
 
 def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, options: Options,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .build import Options, render, render_program, slug, timed_script, write_text
+from .build import (Options, render, render_program, slug, timed_script, write_feed,
+                    write_text)
 from .cache import PhraseCache
 from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, RoutineError
@@ -20,6 +21,7 @@ from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
 from .script import clock, cue_sheet
+from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
 
 
@@ -210,6 +212,38 @@ def program_command(program_file: Path, out: Path | None, engine: str, voice: st
         click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
                    f"{result.mp3}")
     click.echo(f"program     {out / 'program.md'}")
+
+
+@main.command("feed")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--base-url", required=True, help="Where the folder is served, e.g. "
+              "http://192.168.1.20:8000/")
+@click.option("--title", help="The podcast's title (default: from the folder name).")
+def feed_command(folder: Path, base_url: str, title: str | None) -> None:
+    """Write FOLDER/feed.xml, a podcast feed of the workouts in it."""
+    click.echo(write_feed(folder, base_url, title))
+
+
+@main.command("serve")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                default="output")
+@click.option("--host", help="Address to listen on (default: this machine's address on the "
+                             "local network; 127.0.0.1 keeps it to this machine).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve_command(folder: Path, host: str | None, port: int) -> None:
+    """Serve FOLDER (read-only) so a phone on the same network can subscribe to its feed."""
+    host = host or lan_address()
+    server = make_server(folder, host, port)
+    url = f"http://{host}:{server.server_address[1]}/"
+    write_feed(folder, url)
+    click.echo(f"serving {folder.resolve()} (read-only) at {url}")
+    click.echo(f"subscribe in a podcast app to: {url}feed.xml   (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        server.server_close()
 
 
 class _Progress:
