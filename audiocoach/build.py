@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from . import clips as clipmod
-from .cache import PhraseCache
+from .cache import PHRASE_TIMEOUT_S, PhraseCache
 from .compiler import Coaching, compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
-from .errors import OutputError
+from .errors import EngineError, OutputError
 from .export import feed, synced
 from .export.playlist import Entry, m3u8
 from .loader import load_routine, slug
@@ -46,6 +46,10 @@ class Options:
     """standard, full (setup and form cues on every set) or brief (name, counts, one cue)."""
     split: bool = False
     """Also write one MP3 per exercise (per chapter)."""
+    cover: Path | None = None
+    """Cover art (JPEG or PNG) for the MP3; overrides the routine's own."""
+    phrase_timeout: float = PHRASE_TIMEOUT_S
+    """Seconds a phrase may take before the engine is taken to have hung."""
     music: Path | None = None
     """A song to loop under the voice, ducked while someone speaks."""
     sidecars: bool = True
@@ -77,7 +81,13 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
             done[0] += n
             progress("speech", done[0], len(clips) + total)
 
-        clips.update(cache.clips(missing, step))
+        try:
+            clips.update(cache.clips(missing, step))
+        except EngineError as err:
+            where = next((e.exercise for e in script.events if e.text == err.phrase), None)
+            if where:
+                err.message += f" (exercise '{where}' of {routine.path or routine.title})"
+            raise
         script = compile_routine(routine, options.level, partial(_measured, clips),
                                  options.coaching)
     return script, clips
@@ -98,7 +108,7 @@ def render(routine_path: Path, out_dir: Path, options: Options = Options(),
 def render_routine(routine: Routine, out_dir: Path, options: Options = Options(),
                    progress: Progress = lambda *a: None, track: int | None = None,
                    name: str | None = None) -> Rendered:
-    cache = PhraseCache(options.voice, options.cache)
+    cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
     script, clips = timed_script(routine, options, cache, progress)
     tones = {name: clipmod.tone(name, ms) for name, ms in TONE_MS.items()}
     name = name or slug(routine.title)
@@ -108,13 +118,15 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     with atomic_write(mp3) as tmp:
         with open(tmp, "wb") as f:
             blocks = pcm_blocks(script, clips, tones, sr, skip=ENCODER_DELAY)
-            if options.music:
-                blocks = _with_bed(blocks, BedMixer(load_bed(options.music), script, sr),
+            music = options.music or routine.music
+            if music:
+                blocks = _with_bed(blocks, BedMixer(load_bed(music), script, sr),
                                    ENCODER_DELAY)
             encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
                        options.bitrate)
         write_tags(tmp, script, album=options.album, track=str(track) if track else None,
-                   lyrics=synced.lrc(script) if options.sidecars else None)
+                   lyrics=synced.lrc(script) if options.sidecars else None,
+                   cover=options.cover or routine.cover)
     write_text(json_path, script.to_json())
     tracks = _write_tracks(script, clips, tones, out_dir, options, progress) \
         if options.split else []

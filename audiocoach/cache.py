@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import tempfile
+import threading
 import wave
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +28,7 @@ from .errors import EngineError
 from .speech import Engine, Voice, open_engine
 
 FORMAT_VERSION = 1
+PHRASE_TIMEOUT_S = 60.0
 Progress = Callable[[int], None]
 
 
@@ -35,8 +37,11 @@ def default_folder() -> Path:
 
 
 class PhraseCache:
-    def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None):
+    def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None,
+                 timeout: float = PHRASE_TIMEOUT_S):
         self.voice = voice
+        self.timeout = timeout
+        """Seconds a phrase may take before the engine is taken to have hung."""
         self.folder = Path(folder) if folder else default_folder()
         self.workers = workers or os.cpu_count() or 1
         self.synthesized = 0
@@ -101,18 +106,42 @@ class PhraseCache:
 
     def _make(self, engine: Engine, text: str) -> np.ndarray:
         try:
-            clip = clips.prepare(engine.synthesize(text))
+            clip = clips.prepare(_within(self.timeout, engine.synthesize, text))
         except EngineError:
             raise
         except Exception as err:  # engines fail in their own ways; name the phrase
             raise EngineError(f"the {self.voice.engine} engine failed on the phrase "
-                              f"'{text}': {err}") from err
+                              f"'{text}': {err}", phrase=text) from err
         _write_clip(self.path(text), clip)
         return clip
 
 
 def _engine_class_parallel(voice: Voice) -> bool:
     return voice.engine != "piper"
+
+
+def _within(seconds: float, synthesize, text: str):
+    """Run `synthesize(text)` in a thread, giving up after `seconds`: a hung engine (a stuck
+    audio driver, say) becomes a clear error instead of a render that never ends."""
+    result: list = []
+    worker = threading.Thread(target=lambda: result.append(_attempt(synthesize, text)),
+                              daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise EngineError(f"the speech engine did not finish the phrase '{text}' within "
+                          f"{seconds:g} s; it seems to hang", phrase=text)
+    ok, value = result[0]
+    if not ok:
+        raise value
+    return value
+
+
+def _attempt(synthesize, text: str) -> tuple[bool, object]:
+    try:
+        return True, synthesize(text)
+    except BaseException as err:  # handed back to the caller's thread, which raises it
+        return False, err
 
 
 def _make_many(cache: PhraseCache, texts: list[str]) -> list[tuple[str, np.ndarray]]:

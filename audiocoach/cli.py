@@ -66,6 +66,9 @@ level_option = click.option("--level", type=click.Choice(LEVELS), default="mediu
 
 
 def voice_options(f):
+    f = click.option("--phrase-timeout", type=click.FloatRange(0.1), default=60.0,
+                     show_default=True, help="Seconds a phrase may take before the speech "
+                     "engine is taken to have hung.")(f)
     f = click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
                      help="Phrase cache folder (default: the user cache folder).")(f)
     f = click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True,
@@ -104,7 +107,7 @@ def check(routines: tuple[str, ...]) -> None:
 @coaching_option
 @voice_options
 def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, engine: str,
-           voice: str | None, rate: int, cache: Path | None) -> None:
+           voice: str | None, rate: int, cache: Path | None, phrase_timeout: float) -> None:
     """Print the timed script: every cue with its start time."""
     parsed = load_routine(routine)
     if estimate:
@@ -112,7 +115,8 @@ def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, e
     else:
         options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
                           coaching=coaching)  # type: ignore[arg-type]
-        result, _ = timed_script(parsed, options, PhraseCache(options.voice, cache))
+        cache_ = PhraseCache(options.voice, cache, timeout=phrase_timeout)
+        result, _ = timed_script(parsed, options, cache_)
     click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
 
 
@@ -156,27 +160,33 @@ def voices(engine: str) -> None:
 @coaching_option
 @click.option("--music", type=click.Path(dir_okay=False, path_type=Path),
               help="A song (MP3, OGG, FLAC or WAV) to loop under the voice, ducked.")
+@click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Cover art for the MP3 (JPEG or PNG).")
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
 @click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
 def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
-                   voice: str | None, rate: int, cache: Path | None, bitrate: str,
-                   coaching: str, music: Path | None, split: bool,
+                   voice: str | None, rate: int, cache: Path | None, phrase_timeout: float,
+                   bitrate: str,
+                   coaching: str, music: Path | None, cover: Path | None, split: bool,
                    no_sidecars: bool, playlist_name: str | None) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
     bad = []
     for path in files:  # every file is checked before anything is rendered
         try:
-            load_routine(path)
+            routine = load_routine(path)
+            compile_routine(routine, level)  # type: ignore[arg-type]  # the limits
+            if routine.music and not music:
+                load_bed(routine.music)
         except RoutineError as err:
             bad += err.problems
     if bad:
         raise RoutineError(bad)
     if music:
         load_bed(music)  # a bad music file is reported before anything is rendered
-    options = Options(music=music, level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
+    options = Options(music=music, cover=cover, phrase_timeout=phrase_timeout, level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
                       bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars,
                       coaching=coaching)  # type: ignore[arg-type]
     done = []
@@ -200,12 +210,13 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
 def program_command(program_file: Path, out: Path | None, engine: str, voice: str | None,
-                    rate: int, cache: Path | None, bitrate: str) -> None:
+                    rate: int, cache: Path | None, phrase_timeout: float, bitrate: str) -> None:
     """Render every session of a program (weeks and days, with progression)."""
     program = load_program(program_file)
     out = out or Path("output") / slug(program.title)
     click.echo(table(program))
-    options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache)
+    options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache,
+                      phrase_timeout=phrase_timeout)
     with _Progress(program.title) as progress:
         results = render_program(program, out, options, progress)
     for result in results:

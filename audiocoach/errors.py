@@ -53,7 +53,12 @@ class RoutineError(AudiocoachError):
 
 
 class EngineError(AudiocoachError):
-    """A speech engine is missing, or failed on a phrase."""
+    """A speech engine is missing, or failed on a phrase (then `phrase` names it)."""
+
+    def __init__(self, message: str, hint: str | None = None, phrase: str | None = None):
+        super().__init__(message, hint)
+        self.args = (message, hint, phrase)
+        self.phrase = phrase
 
 
 class OutputError(AudiocoachError):

@@ -45,6 +45,8 @@ ROUTINE_KEYS = {
     "source": Key("text", "Where the routine comes from, e.g. an article's file or URL."),
     "equipment": Key("texts", "What the user needs, said at the start."),
     "safety": Key("text", "A safety note, said at the start."),
+    "music": Key("text", "A song to loop under the voice (path relative to this file)."),
+    "cover": Key("text", "Cover art for the MP3, JPEG or PNG (path relative to this file)."),
     "defaults": Key("defaults", "Values every exercise inherits unless it says otherwise."),
     "exercises": Key("items", "The exercises and sections, in order.", required=True),
 }
@@ -210,7 +212,20 @@ class _Reader:
             source=self.text(keys.get("source")),
             equipment=self.texts(keys.get("equipment")),
             safety=self.text(keys.get("safety")),
+            music=self.beside(keys.get("music"), "music file"),
+            cover=self.beside(keys.get("cover"), "cover image"),
         )
+
+    def beside(self, node: yaml.Node | None, what: str) -> Path | None:
+        """A file named relative to the routine file; it must exist."""
+        text = self.text(node)
+        if text is None:
+            return None
+        path = Path(self.name).parent / text
+        if not path.is_file():
+            self.problem(node, f"{what} '{text}' not found (looked for {path})")
+            return None
+        return path
 
     # -- mappings and their keys -------------------------------------------------------------
 

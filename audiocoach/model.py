@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 Level = Literal["easy", "medium", "hard"]
@@ -117,6 +118,10 @@ class Routine:
     equipment: tuple[str, ...] = ()
     safety: str | None = None
     """Said at the start."""
+    music: Path | None = None
+    """A song under the voice, resolved relative to the routine file."""
+    cover: Path | None = None
+    """Cover art for the MP3, resolved relative to the routine file."""
     path: str = ""
     """The file it was loaded from."""
 
