@@ -91,3 +91,22 @@ def test_no_sidecars_and_a_playlist_of_several_routines(tmp_path):
     assert [s.uri for s in parsed.segments] == ["short-test-routine.mp3",
                                                  "lower-back-and-hip-strengthening.mp3"]
     assert not mutagen.File(tmp_path / "short-test-routine.mp3").tags.getall("USLT")
+
+
+def test_cover_art_is_embedded(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(png)
+    result = CliRunner().invoke(main, ["render", str(DATA / "short.yaml"), "-o", str(tmp_path),
+                                       "--engine", "fake", "--cache", str(tmp_path / "c"),
+                                       "--cover", str(cover)])
+    assert result.exit_code == 0, result.output
+    pictures = ID3(tmp_path / "short-test-routine.mp3").getall("APIC")
+    assert pictures[0].mime == "image/png" and pictures[0].data == png
