@@ -21,6 +21,7 @@ from .compiler import Coaching, compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
 from .errors import EngineError, OutputError
 from .export import feed, synced
+from .export.page import page_html
 from .export.playlist import Entry, m3u8
 from .loader import load_routine, slug
 from .mixer import pcm_blocks
@@ -52,6 +53,8 @@ class Options:
     """Seconds a phrase may take before the engine is taken to have hung."""
     music: Path | None = None
     """A song to loop under the voice, ducked while someone speaks."""
+    page: bool = False
+    """Write <name>.html beside the MP3: a one-file player that follows the audio."""
     sidecars: bool = True
     """Write .lrc, .vtt and .srt beside the MP3 (and embed the LRC as USLT)."""
 
@@ -133,6 +136,8 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     if options.sidecars:
         for ext, text in (("lrc", synced.lrc), ("vtt", synced.vtt), ("srt", synced.srt)):
             write_text(out_dir / f"{name}.{ext}", text(script))
+    if options.page:
+        write_text(out_dir / f"{name}.html", page_html(script, mp3.name))
     entries = tracks or [Entry(mp3.name, script.duration, script.title)]
     write_text(out_dir / f"{name}.m3u8", m3u8(entries))
     return Rendered(mp3, json_path, script, tuple(out_dir / e.file_name for e in tracks))

@@ -20,6 +20,7 @@ from .music import load_bed
 from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
+from .export.svg import timeline_svg
 from .script import clock, cue_sheet
 from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
@@ -61,6 +62,9 @@ coaching_option = click.option(
     "--coaching", type=click.Choice(COACHING), default="standard", show_default=True,
     help="standard: setup once, form cues in the first set; full: both on every set; "
          "brief: name, counts and one form cue.")
+page_option = click.option(
+    "--page", is_flag=True, help="Also write <name>.html beside each MP3: a one-file player "
+    "that shows the exercise, set and cue as it plays.")
 level_option = click.option("--level", type=click.Choice(LEVELS), default="medium",
                             show_default=True, help="Which end of ranges like 8-12 to use.")
 
@@ -100,8 +104,8 @@ def check(routines: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("routine", type=click.Path(path_type=Path))
 @level_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "svg"]), default="text",
+              show_default=True, help="A cue sheet, the JSON script, or an SVG timeline.")
 @click.option("--estimate", is_flag=True,
               help="Time speech by a words-a-minute estimate instead of the real voice.")
 @coaching_option
@@ -117,7 +121,10 @@ def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, e
                           coaching=coaching)  # type: ignore[arg-type]
         cache_ = PhraseCache(options.voice, cache, timeout=phrase_timeout)
         result, _ = timed_script(parsed, options, cache_)
-    click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
+    if fmt == "svg":
+        click.echo(timeline_svg(result), nl=False)
+    else:
+        click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
 
 
 @main.command("list")
@@ -163,6 +170,7 @@ def voices(engine: str) -> None:
 @click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Cover art for the MP3 (JPEG or PNG).")
 @click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
+@page_option
 @click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
@@ -170,6 +178,7 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
                    voice: str | None, rate: int, cache: Path | None, phrase_timeout: float,
                    bitrate: str,
                    coaching: str, music: Path | None, cover: Path | None, split: bool,
+                   page: bool,
                    no_sidecars: bool, playlist_name: str | None) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
@@ -186,9 +195,10 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
         raise RoutineError(bad)
     if music:
         load_bed(music)  # a bad music file is reported before anything is rendered
-    options = Options(music=music, cover=cover, phrase_timeout=phrase_timeout, level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
-                      bitrate=int(bitrate), cache=cache, split=split, sidecars=not no_sidecars,
-                      coaching=coaching)  # type: ignore[arg-type]
+    options = Options(
+        level=level, coaching=coaching, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
+        bitrate=int(bitrate), cache=cache, phrase_timeout=phrase_timeout, music=music,
+        cover=cover, split=split, page=page, sidecars=not no_sidecars)
     done = []
     for track, path in enumerate(files, 1):
         with _Progress(path.name) as progress:
@@ -209,14 +219,16 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
 @voice_options
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
+@page_option
 def program_command(program_file: Path, out: Path | None, engine: str, voice: str | None,
-                    rate: int, cache: Path | None, phrase_timeout: float, bitrate: str) -> None:
+                    rate: int, cache: Path | None, phrase_timeout: float, bitrate: str,
+                    page: bool) -> None:
     """Render every session of a program (weeks and days, with progression)."""
     program = load_program(program_file)
     out = out or Path("output") / slug(program.title)
     click.echo(table(program))
     options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache,
-                      phrase_timeout=phrase_timeout)
+                      phrase_timeout=phrase_timeout, page=page)
     with _Progress(program.title) as progress:
         results = render_program(program, out, options, progress)
     for result in results:

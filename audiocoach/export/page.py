@@ -10,6 +10,7 @@ Open it from the phone's files app next to the MP3; it works offline.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from urllib.parse import quote
 
@@ -88,7 +89,6 @@ def page_html(script: Script, mp3_name: str) -> str:
         "@@TITLE@@": escape(script.title),
         "@@LEVEL@@": escape(script.level),
         "@@SRC@@": _attr(quote(mp3_name)),
-        "@@MP3@@": escape(mp3_name),
         "@@DATA@@": _json_for_script_tag(data),
         "@@CHAPTERS@@": "\n".join(chapter_items),
         "@@BLOCKS@@": blocks,
@@ -101,10 +101,8 @@ def page_html(script: Script, mp3_name: str) -> str:
         "@@FIRSTLEFT@@": _clock(first["end"] - first["start"]),
         "@@DURATION@@": f"{script.duration:g}",
     }
-    html = _TEMPLATE
-    for key, value in replacements.items():
-        html = html.replace(key, value)
-    return html
+    # one pass, so a title that reads like a placeholder stays a title
+    return re.sub(r"@@[A-Z]+@@", lambda m: replacements[m.group(0)], _TEMPLATE)
 
 
 _TEMPLATE = """<!doctype html>
@@ -178,9 +176,13 @@ header .level {
 .legend i.work { background: var(--work); } .legend i.hold { background: var(--hold); }
 .legend i.rest { background: var(--rest); }
 .now {
-  grid-area: now; background: var(--panel); border-radius: 18px; padding: 16px 18px 18px;
+  grid-area: now; background: var(--panel); border-radius: 18px; padding: 20px 18px 18px;
   display: flex; flex-direction: column; gap: 8px; min-width: 0;
-  border-top: 6px solid var(--phase-colour, var(--ready));
+  position: relative; overflow: hidden;
+}
+.now::before {
+  content: ""; position: absolute; left: 0; right: 0; top: 0; height: 6px;
+  background: var(--phase-colour, var(--ready));
 }
 #phase {
   align-self: flex-start; font-size: .95rem; font-weight: 700; letter-spacing: .06em;
@@ -253,11 +255,12 @@ audio { display: none; }
   .app { gap: 8px 14px; grid-template-areas: "head head" "timeline timeline" "now controls" "now list";
     grid-template-rows: auto auto auto 1fr; }
   .legend { display: none; }
-  .now { padding: 12px 14px; gap: 4px; }
+  .now { padding: 16px 14px 12px; gap: 4px; }
   #exercise { font-size: clamp(2rem, 10vh, 3.2rem); }
   #detail { font-size: 1.25rem; }
   #cue { font-size: 1.05rem; }
   .stat output { font-size: 1.5rem; }
+  .buttons { gap: 8px; }
   .controls button { width: 48px; height: 48px; }
   #play { width: 64px; height: 64px; }
   .list { max-height: calc(100vh - 190px); max-height: calc(100dvh - 190px); }
@@ -412,7 +415,7 @@ audio { display: none; }
     setText("next", next ? next.title : "Finish");
     setText("left-exercise", clock(s.chapter.end - t));
     setText("left-session", clock(D.duration - t));
-    var pct = Math.min(100, Math.max(0, 100 * t / D.duration)) + "%";
+    var pct = (D.duration > 0 ? Math.min(100, Math.max(0, 100 * t / D.duration)) : 0) + "%";
     $("marker").style.left = pct;
     $("played").style.width = pct;
     var whole = Math.floor(t);
