@@ -38,8 +38,9 @@ def default_folder() -> Path:
 
 class PhraseCache:
     def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None,
-                 timeout: float = PHRASE_TIMEOUT_S):
+                 timeout: float = PHRASE_TIMEOUT_S, min_per_worker: int = 100):
         self.voice = voice
+        self.min_per_worker = min_per_worker
         self.timeout = timeout
         """Seconds a phrase may take before the engine is taken to have hung."""
         self.folder = Path(folder) if folder else default_folder()
@@ -75,7 +76,8 @@ class PhraseCache:
         if not texts:
             return
         self.synthesized += len(texts)
-        workers = min(self.workers, len(texts) // 16 + 1)
+        # a worker process costs ~1.5 s to start (imports); it pays off from ~100 phrases
+        workers = min(self.workers, len(texts) // self.min_per_worker)
         if workers < 2 or not _engine_class_parallel(self.voice):
             engine = open_engine(self.voice)
             for text in texts:

@@ -55,6 +55,6 @@ def test_one_changed_cue_synthesizes_only_that_phrase(tmp_path, routine_copy):
 
 
 def test_parallel_synthesis_with_the_real_engine(tmp_path):
-    cache = PhraseCache(Voice("pyttsx3"), tmp_path, workers=2)
+    cache = PhraseCache(Voice("pyttsx3"), tmp_path, workers=2, min_per_worker=10)
     clips = cache.clips([f"number {i}" for i in range(40)])
     assert len(clips) == 40 and all(len(c) > 1000 for c in clips.values())
