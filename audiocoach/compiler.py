@@ -26,6 +26,7 @@ LEAD_IN_MS = 500  # quiet start; it also leaves room for the MP3 encoder's delay
 CHAPTER_LEAD_MS = 250  # a chapter starts this much before its first word, in quiet
 MAX_OCCURRENCES = 5000
 MAX_DURATION_S = 4 * 3600
+MAX_EVENTS = 200_000
 COUNT_EVERY_SECOND_UP_TO = 10  # longer holds get "halfway" and a countdown instead
 
 
@@ -72,8 +73,33 @@ def compile_routine(routine: Routine, level: Level = "medium",
     and one form cue, for a user who knows the moves."""
     occurrences = _occurrences(routine, level)
     timeline = _Timeline(durations, coaching)
-    timeline.intro(routine)
     chapters: list[tuple[str, int]] = []
+    try:
+        _lay_out(timeline, routine, occurrences, level, chapters)
+    except _TooLong:
+        timeline.now = max(timeline.now, MAX_DURATION_S * 1000 + 1)
+    end = timeline.now
+    if end > MAX_DURATION_S * 1000:
+        raise RoutineError([Problem(routine.path, None, None,
+                                    f"the routine lasts more than {MAX_DURATION_S // 3600} "
+                                    f"hours (or has over {MAX_EVENTS} cues) at level {level}; "
+                                    f"at most {MAX_DURATION_S // 3600} hours is allowed")])
+    bounds = [s for _, s in chapters[1:]] + [end]
+    return Script(
+        title=routine.title, source=routine.source, level=level, duration_ms=end,
+        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds)),
+        events=tuple(sorted(timeline.events, key=lambda e: e.start_ms)),
+        warnings=tuple(timeline.warnings),
+    )
+
+
+class _TooLong(Exception):
+    """Raised inside the layout once the routine passes the limits."""
+
+
+def _lay_out(timeline: "_Timeline", routine: Routine, occurrences: list[_Occurrence],
+             level: Level, chapters: list[tuple[str, int]]) -> None:
+    timeline.intro(routine)
     seen: set[str] = set()
     names = [o.exercise.name for o in occurrences]
     for index, occ in enumerate(occurrences):
@@ -85,18 +111,6 @@ def compile_routine(routine: Routine, level: Level = "medium",
         chapters.append((title, 0 if not index else start))
         seen.add(occ.exercise.name)
     timeline.outro()
-    end = timeline.now
-    if end > MAX_DURATION_S * 1000:
-        raise RoutineError([Problem(routine.path, None, None,
-                                    f"the routine lasts {end / 3600000:.1f} hours at level "
-                                    f"{level}; at most {MAX_DURATION_S // 3600} hours is allowed")])
-    bounds = [s for _, s in chapters[1:]] + [end]
-    return Script(
-        title=routine.title, source=routine.source, level=level, duration_ms=end,
-        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds)),
-        events=tuple(sorted(timeline.events, key=lambda e: e.start_ms)),
-        warnings=tuple(timeline.warnings),
-    )
 
 
 def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
@@ -155,6 +169,8 @@ class _Timeline:
     # -- primitives ----------------------------------------------------------------------
 
     def say(self, text: str, slot_ms: int = 0, **tags) -> None:
+        if self.now > MAX_DURATION_S * 1000 or len(self.events) > MAX_EVENTS:
+            raise _TooLong()  # stop now, rather than lay out hours of cues first
         length = self.ms(text)
         self.events.append(Event(self.now, self.now + length, "speech", text=text,
                                  **{**self.tags, **tags}))

@@ -8,6 +8,7 @@ format: the loader checks against them and `schema.py` turns them into a JSON Sc
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from .model import Block, Exercise, Phase, Range, Rests, Routine, fixed
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_TEXT = 400  # characters in one cue
+MAX_DEPTH = 40  # nesting of YAML collections
 LIMITS = {  # the largest value each key takes; the README lists them
     "sets": 20, "reps": 200, "rounds": 20, "breaths": 30,
     "time": 3600, "hold": 600, "phase": 600, "rest": 1800, "weeks": 52, "day": 7,
@@ -104,6 +106,7 @@ _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*([a-z]*)\s*)+$")
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 _CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_UNREADABLE = object()
 SECONDS_HELP = "expected seconds such as 30, 30s, 45 sec, 2 min, 1m30s or 1:30"
 
 
@@ -138,6 +141,8 @@ def slug(title: str) -> str:
 def parse_seconds(text: str) -> float | None:
     """'30', '30s', '45 sec', '2 min', '1m30s', '1:30' -> seconds; None if it doesn't parse."""
     text = text.strip().lower()
+    if not text.isascii() or len(text) > 40:
+        return None
     clock = _CLOCK.match(text)
     if clock:
         return int(clock[1]) * 60 + int(clock[2])
@@ -167,8 +172,9 @@ class _Reader:
     # -- the document ------------------------------------------------------------------------
 
     def document(self, data: bytes | str) -> yaml.Node | None:
-        if len(data) > MAX_FILE_BYTES:
-            self.problem(None, f"file is {len(data)} bytes; a routine file is at most "
+        size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "replace"))
+        if size > MAX_FILE_BYTES:
+            self.problem(None, f"file is {size} bytes; a routine file is at most "
                                f"{MAX_FILE_BYTES} bytes")
             return None
         if isinstance(data, bytes):
@@ -180,14 +186,29 @@ class _Reader:
                                              "is not UTF-8 text; expected a YAML routine file"))
                 return None
         try:
+            depth = 0
             for event in yaml.parse(data, Loader=yaml.SafeLoader):
                 if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                     self.problem(event.start_mark, "YAML anchors and aliases (&, *) are not "
                                  "supported; write the value out in full")
                     return None
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:  # stop early: PyYAML slows down badly with depth
+                        self.problem(event.start_mark, f"nested more than {MAX_DEPTH} levels "
+                                                       "deep; a routine never needs that")
+                        return None
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
             root = yaml.compose(data, Loader=yaml.SafeLoader)
         except yaml.MarkedYAMLError as err:
             self.problem(err.problem_mark, _yaml_message(err))
+            return None
+        except yaml.reader.ReaderError as err:
+            line = data[: err.position].count("\n") + 1
+            code = err.character if isinstance(err.character, int) else ord(err.character)
+            self.problems.append(Problem(self.name, line, None, "contains a control character "
+                                         f"({code:#04x}) that YAML does not allow"))
             return None
         except yaml.YAMLError as err:
             self.problem(None, f"not valid YAML: {err}")
@@ -222,7 +243,11 @@ class _Reader:
         if text is None:
             return None
         path = Path(self.name).parent / text
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except (OSError, ValueError):  # a name too long for the system, a NUL byte
+            found = False
+        if not found:
             self.problem(node, f"{what} '{text}' not found (looked for {path})")
             return None
         return path
@@ -239,7 +264,9 @@ class _Reader:
         found: dict[str, yaml.Node] = {}
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key in found:
+            if key is None:
+                self.problem(key_node, f"a key is a word such as 'reps', got {_kind(key_node)}")
+            elif key in found:
                 self.problem(key_node, f"duplicate key '{key}'; each key appears once")
             elif key not in table:
                 close = difflib.get_close_matches(str(key), table, n=1, cutoff=0.6)
@@ -286,15 +313,19 @@ class _Reader:
         return tuple(out)
 
     def item(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | Block | None:
-        names = {k.value for k, _ in node.value} if isinstance(node, yaml.MappingNode) else set()
+        names = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} \
+            if isinstance(node, yaml.MappingNode) else set()
         if "section" in names and "exercise" not in names:
             return self.section(node, defaults)
         if "exercise" in names and "section" in names:
             self.problem(node, "an entry is either an exercise or a section, not both")
             return None
         if isinstance(node, yaml.MappingNode) and "exercise" not in names:
+            close = [c for n in names for c in
+                     difflib.get_close_matches(str(n), ("exercise", "section"), 1, 0.6)]
+            hint = f"; did you mean '{close[0]}'?" if close else ""
             self.problem(node, "expected an exercise ('exercise: name') or a section "
-                               "('section: title'); this entry has neither")
+                               f"('section: title'); this entry has neither{hint}")
             return None
         return self.exercise(node, defaults)
 
@@ -336,7 +367,7 @@ class _Reader:
             reps = defaults.get("reps")  # type: ignore[assignment]
         if breaths and hold is None:
             hold = fixed(0)  # the breaths make the hold
-        if not (reps or time or hold is not None or "tempo" in keys):
+        if not any(k in keys for k in ("reps", "time", "hold", "breaths", "tempo")) and not reps:
             self.problem(node, "the exercise says nothing about the work; expected "
                                "'reps', 'time' or 'hold'")
         if name is None or tempo is None:
@@ -374,7 +405,12 @@ class _Reader:
                                    f"'name: {{seconds: 2, say: ...}}', got {_kind(item)}")
                 continue
             key_node, value = item.value[0]
-            phase = self.phase(str(key_node.value), value, count)
+            name = self.text(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if name is None:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problem(key_node, "a phase's name is text, such as 'lift'")
+                continue
+            phase = self.phase(name, value, count)
             if phase is not None:
                 phases.append(phase)
         return tuple(phases) if len(phases) == len(node.value) else None
@@ -398,7 +434,13 @@ class _Reader:
     # -- scalar values -----------------------------------------------------------------------
 
     def scalar(self, node: yaml.Node) -> object:
-        return _CONSTRUCTOR.construct_object(node)
+        """The scalar's value; a value YAML cannot make (`!!int three`, `!custom`) is None."""
+        try:
+            return _CONSTRUCTOR.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, KeyError, AttributeError,
+                OverflowError):
+            self.problem(node, f"cannot read the value '{node.value}' (tagged {node.tag})")
+            return _UNREADABLE
 
     def text(self, node: yaml.Node | None, allow_empty: bool = False) -> str | None:
         if node is None:
@@ -406,6 +448,8 @@ class _Reader:
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and allow_empty:
             return None
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if value is _UNREADABLE:
+            return None
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             self.problem(node, f"expected text, got {_kind(node)}")
             return None
@@ -429,6 +473,8 @@ class _Reader:
         if node is None:
             return None
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if value is _UNREADABLE:
+            return None
         if value not in key.choices:
             shown = repr(value) if isinstance(value, str) else _kind(node)
             self.problem(node, f"got {shown}; expected one of: {', '.join(key.choices)}")
@@ -436,25 +482,31 @@ class _Reader:
         return value  # type: ignore[return-value]
 
     def count(self, node: yaml.Node | None, key: str) -> Range | None:
-        """A whole number >= 1, or a range 'low-high' such as 8-12."""
+        """A whole number >= 1, or a range 'low-high' such as 8-12. Read from the text as
+        written, so YAML's other readings of it (`1:30` as 90, `0x10`) never slip in."""
         if node is None:
             return None
-        value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
         what = f"'{key}': expected a whole number such as 12, or a range such as 8-12"
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
+        plain = isinstance(node, yaml.ScalarNode) and node.tag.rsplit(":", 1)[-1] in ("int", "str")
+        if not plain:
             self.problem(node, f"{what}; got {_kind(node)}")
             return None
-        parts = [p.strip() for p in str(value).split("-")] if isinstance(value, str) else [value]
-        if len(parts) > 2:
-            self.problem(node, f"{what}; '{value}' has {len(parts)} parts, a range has two ends")
+        text = node.value.strip()
+        if re.fullmatch(r"-\s*[0-9]{1,9}", text):
+            self.problem(node, f"'{key}' is {text}; expected more than 0")
             return None
-        numbers = []
-        for part in parts:
-            if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
-                numbers.append(int(part))
-            else:
-                self.problem(node, f"{what}; got '{value}'")
-                return None
+        parts = [p.strip() for p in text.split("-")]
+        if len(parts) > 2:
+            self.problem(node, f"{what}; '{text}' has {len(parts)} parts, a range has two ends")
+            return None
+        if not all(re.fullmatch(r"[0-9]+", p) for p in parts):
+            hint = " (that reads as a time)" if ":" in text else ""
+            self.problem(node, f"{what}; got '{text}'{hint}")
+            return None
+        if any(len(p.lstrip("0")) > 9 for p in parts):
+            self.problem(node, f"'{key}' is {text}; at most {LIMITS[key]} is allowed")
+            return None
+        numbers = [int(p) for p in parts]
         return self.check_range(node, key, Range(numbers[0], numbers[-1]), zero=False)
 
     def seconds(self, node: yaml.Node | None, key: Key) -> Range | None:
@@ -462,11 +514,20 @@ class _Reader:
         if node is None:
             return None
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
+        if value is _UNREADABLE:
+            return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             self.problem(node, f"{SECONDS_HELP}; got {_kind(node)}")
             return None
+        limit = key.limit or "phase"
         if not isinstance(value, str):
-            return self.check_range(node, key.limit or "phase", fixed(float(value)), key.zero)
+            if isinstance(value, float) and math.isnan(value):
+                self.problem(node, f"{SECONDS_HELP}; got {node.value}")
+                return None
+            if value > 10 ** 9:
+                self.problem(node, f"'{key.limit}' is huge; at most {LIMITS[limit]} is allowed")
+                return None
+            return self.check_range(node, limit, fixed(float(value)), key.zero)
         parts = value.split("-")
         if len(parts) > 2:
             self.problem(node, f"'{value}' has {len(parts)} parts; a range has two ends, "
@@ -474,11 +535,10 @@ class _Reader:
             return None
         unit = re.sub(r"^[\d.\s]+", "", parts[-1])  # '5-10s': the unit of the high end
         numbers = [parse_seconds(p if re.search(r"[a-z:]", p) else p + unit) for p in parts]
-        if any(n is None for n in numbers):
+        if any(n is None or not math.isfinite(n) or n > 10 ** 9 for n in numbers):
             self.problem(node, f"{SECONDS_HELP}; got '{value}'")
             return None
-        return self.check_range(node, key.limit or "phase",
-                                Range(numbers[0], numbers[-1]), key.zero)  # type: ignore[arg-type]
+        return self.check_range(node, limit, Range(numbers[0], numbers[-1]), key.zero)  # type: ignore[arg-type]
 
     def check_range(self, node: yaml.Node, key: str, value: Range, zero: bool) -> Range | None:
         limit = LIMITS.get(key, LIMITS["phase"])

@@ -37,7 +37,7 @@ class Range:
         return math.floor(self.pick(level))
 
     def __str__(self) -> str:
-        fmt = lambda v: f"{v:g}"  # noqa: E731
+        fmt = lambda v: f"{v:g}" if abs(v) < 1e15 else "a huge number"  # noqa: E731
         return fmt(self.low) if self.low == self.high else f"{fmt(self.low)}-{fmt(self.high)}"
 
 
