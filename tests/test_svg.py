@@ -1,6 +1,7 @@
 """The timeline SVG, read back with xml.etree, and the blocks it is drawn from."""
 
 import re
+from pathlib import Path
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -177,3 +178,17 @@ def test_hostile_titles_are_escaped(script):
     plain = parse(timeline_svg(script))
     assert sum(1 for _ in root.iter()) == sum(1 for _ in plain.iter())
     assert not re.search(r"<(?!/?(svg|title|rect|text|tspan|g|line)\b)", svg)
+
+
+@pytest.mark.parametrize("path", sorted((Path(__file__).resolve().parent.parent / "routines")
+                                        .glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_shipped_routine_gets_a_picture_and_a_page(path):
+    from audiocoach.compiler import compile_routine
+    from audiocoach.export.page import page_html
+    from audiocoach.loader import load_routine
+
+    script = compile_routine(load_routine(path))
+    root = ET.fromstring(timeline_svg(script))
+    assert root.tag.endswith("svg")
+    html = page_html(script, "x.mp3")
+    assert html.lower().startswith("<!doctype html>") and script.title in html
