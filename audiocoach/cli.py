@@ -294,5 +294,3 @@ class _Progress:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
-
-__all__ = ["main", "slug"]

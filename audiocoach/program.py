@@ -26,7 +26,7 @@ import yaml
 
 from .errors import Problem, RoutineError
 from .loader import Key, _Reader, load_routine, slug
-from .model import Block, Exercise, Level, Phase, Routine, fixed
+from .model import Block, Exercise, Level, Routine, fixed
 
 PROGRAM_KEYS = {
     "program": Key("text", "The program's name (the album name on the phone).", required=True),
@@ -209,4 +209,4 @@ def table(program: Program) -> str:
     return f"# {program.title}\n\n" + "\n".join(rows) + "\n"
 
 
-__all__ = ["Phase", "Program", "Session", "load_program", "progress", "table"]
+__all__ = ["Program", "Session", "load_program", "progress", "table"]

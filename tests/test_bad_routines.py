@@ -92,7 +92,7 @@ EXPECTED: dict[str, tuple[int | None, int | None, str]] = {
     # durations
     "32-duration-in-words.yaml": (5, 11, f"{HELP}, 30s, 45 sec, 2 min, 1m30s or 1:30; "
                                          f"got 'five'"),
-    "33-duration-in-hours.yaml": (5, 11, f"got '5 hours'"),
+    "33-duration-in-hours.yaml": (5, 11, "got '5 hours'"),
     "34-duration-5x.yaml": (6, 11, "got '5x'"),
     "59-rest-sentence.yaml": (7, 11, "got '30 seconds between sets'"),
     "56-rest-negative.yaml": (7, 11, "'rest' is -30; expected more than 0"),

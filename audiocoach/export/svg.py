@@ -202,7 +202,7 @@ def timeline_svg(script: Script) -> str:
     axis_y = LANE_Y + LANE_H + 8
     out.append(f'<rect class="lane" x="{PAD}" y="{LANE_Y}" width="{span}" height="{LANE_H}" '
                f'fill="none" stroke="#1b1e24" stroke-width="1"/>')
-    out.append(f'<g class="axis" font-size="11" fill="#3a3f48">')
+    out.append('<g class="axis" font-size="11" fill="#3a3f48">')
     out.append(f'<line x1="{PAD}" y1="{axis_y}" x2="{WIDTH - PAD}" y2="{axis_y}" '
                f'stroke="#3a3f48" stroke-width="1"/>')
     step = _step_minutes(duration / 60000)
