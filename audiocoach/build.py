@@ -113,7 +113,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
                    name: str | None = None) -> Rendered:
     cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
     script, clips = timed_script(routine, options, cache, progress)
-    tones = {name: clipmod.tone(name, ms) for name, ms in TONE_MS.items()}
+    tones = {kind: clipmod.tone(kind, ms) for kind, ms in TONE_MS.items()}
     name = name or slug(routine.title)
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
     sr = clipmod.SAMPLE_RATE

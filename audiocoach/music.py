@@ -9,6 +9,7 @@ built whole (see mixer.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import miniaudio
@@ -33,6 +34,11 @@ def load_bed(path: Path) -> Bed:
     """Decode and level a music file; a clear error if it is missing or not audio."""
     if not Path(path).is_file():
         raise AudiocoachError(f"music file {path}: no such file")
+    return _decode(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)  # the same song under several routines is decoded once
+def _decode(path: str, mtime_ns: int) -> Bed:
     try:
         decoded = miniaudio.decode_file(str(path), nchannels=1,
                                         sample_rate=clipmod.SAMPLE_RATE)
