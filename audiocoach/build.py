@@ -1,7 +1,8 @@
-"""render(): the stages in order, and nothing else.
+"""The top of the pipeline: render(), render_program() and write_feed().
 
-load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> mix -> encode
--> tag -> rename into place.
+render: load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> mix
+-> encode -> tag -> rename into place -> exports (script JSON, synced text, playlist, page).
+Every file is written under a temporary name in its folder and renamed when complete.
 """
 
 from __future__ import annotations
