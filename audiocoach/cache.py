@@ -25,7 +25,7 @@ import platformdirs
 
 from . import clips
 from .errors import EngineError
-from .speech import Engine, Voice, open_engine
+from .speech import Engine, Voice, open_engine, runs_in_parallel
 
 FORMAT_VERSION = 1
 PHRASE_TIMEOUT_S = 60.0
@@ -78,7 +78,7 @@ class PhraseCache:
         self.synthesized += len(texts)
         # a worker process costs ~1.5 s to start (imports); it pays off from ~100 phrases
         workers = min(self.workers, len(texts) // self.min_per_worker)
-        if workers < 2 or not _engine_class_parallel(self.voice):
+        if workers < 2 or not runs_in_parallel(self.voice):
             engine = open_engine(self.voice)
             for text in texts:
                 yield text, self._make(engine, text)
@@ -116,10 +116,6 @@ class PhraseCache:
                               f"'{text}': {err}", phrase=text) from err
         _write_clip(self.path(text), clip)
         return clip
-
-
-def _engine_class_parallel(voice: Voice) -> bool:
-    return voice.engine != "piper"
 
 
 def _within(seconds: float, synthesize, text: str):

