@@ -24,10 +24,10 @@ from .errors import EngineError, OutputError
 from .export import feed, synced
 from .export.page import page_html
 from .export.playlist import Entry, m3u8
-from .loader import load_routine, slug
+from .loader import load_routine
 from .mixer import pcm_blocks
 from .music import BedMixer, load_bed
-from .model import Level, Routine
+from .model import Level, Routine, slug
 from .program import Program, table
 from .script import TONE_MS, Script
 from .speech import Voice

@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -129,13 +128,6 @@ def parse_routine(data: bytes | str, name: str = "<routine>") -> Routine:
     if reader.problems or routine is None:
         raise RoutineError(sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return replace(routine, path=name)
-
-
-def slug(title: str) -> str:
-    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:60].strip("-") or "routine"
 
 
 def parse_seconds(text: str) -> float | None:

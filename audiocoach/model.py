@@ -6,6 +6,8 @@ Defaults are already applied here: every exercise carries its own tempo and rest
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -138,3 +140,10 @@ class Routine:
 
         walk(self.items)
         return out
+
+
+def slug(title: str) -> str:
+    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return text[:60].strip("-") or "routine"

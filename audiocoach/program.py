@@ -25,8 +25,8 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, RoutineError
-from .loader import Key, _Reader, load_routine, slug
-from .model import Block, Exercise, Level, Routine, fixed
+from .loader import Key, _Reader, load_routine
+from .model import Block, Exercise, Level, Routine, fixed, slug
 
 PROGRAM_KEYS = {
     "program": Key("text", "The program's name (the album name on the phone).", required=True),
