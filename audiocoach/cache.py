@@ -27,7 +27,7 @@ from . import clips
 from .errors import EngineError
 from .speech import Engine, Voice, open_engine, runs_in_parallel
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 PHRASE_TIMEOUT_S = 60.0
 Progress = Callable[[int], None]
 

@@ -3,6 +3,8 @@ Every AudiocoachError becomes a clean message and exit code here, in one place."
 
 from __future__ import annotations
 
+import re
+
 import json
 import sys
 from pathlib import Path
@@ -83,6 +85,26 @@ def voice_options(f):
     return f
 
 
+def routine_warnings(routine) -> list[str]:
+    """Each warning of every level once: 'line:col: warning: ... (at medium, hard; 12 times)'."""
+    seen: dict[str, tuple[list[str], int]] = {}
+    for level in LEVELS:
+        for warning in compile_routine(routine, level).warnings:
+            times = re.search(r" \((\d+) times\)$", warning)
+            text = warning[:times.start()] if times else warning
+            levels, most = seen.setdefault(text, ([], 1))
+            levels.append(level)
+            seen[text] = (levels, max(most, int(times[1]) if times else 1))
+    out = []
+    for text, (levels, most) in seen.items():
+        where, _, message = text.partition(": ")
+        at = "" if len(levels) == len(LEVELS) else "at " + ", ".join(levels)
+        count = f"{most} times" if most > 1 else ""
+        extra = "; ".join(p for p in (at, count) if p)
+        out.append(f"{where}: warning: {message}" + (f" ({extra})" if extra else ""))
+    return out
+
+
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
 def check(routines: tuple[str, ...]) -> None:
@@ -91,9 +113,8 @@ def check(routines: tuple[str, ...]) -> None:
     for path in _routine_files(routines):
         try:
             routine = load_routine(path)
-            for level in LEVELS:
-                for warning in compile_routine(routine, level).warnings:
-                    click.echo(f"{path}: warning ({level}): {warning}")
+            for warning in routine_warnings(routine):
+                click.echo(f"{path}:{warning}")
             click.echo(f"{path}: ok")
         except RoutineError as err:
             problems += err.problems

@@ -1,47 +1,56 @@
 """Routine + level + phrase durations -> timed script. Pure: no I/O, no clock, no engine.
 
 Two stages: `_occurrences` flattens sections and rounds into the exercises in the order they
-are done; `_Timeline` then lays out every cue. Speech never overlaps: a cue that is longer
-than its slot pushes everything after it later (the slot grows) and leaves a warning.
+are done; `_Timeline` then lays out every cue. Speech never overlaps, and two phrases are
+always at least `PAUSE_MS` apart: a cue that is longer than its slot pushes everything after
+it later (the slot grows) and leaves a warning.
+
+How a physiotherapist paces it, and so the compiler:
+- Before a set, in the rest or transition before it: first the end of the last set ("and
+  rest, thirty seconds"), then what comes next ("next up: Bird dog"), which side and what it
+  means ("lie on your left side"), the setup, a short safety reminder and the dose ("set one
+  of two: ten reps"), all at the START of the gap so there is time to get ready; the
+  countdown comes last.
+- Cue precedence inside a set: the rep's count, the phase cues ("lift", "inhale"), "hold" and
+  the counts of a hold are movement cues and are never talked over. A form cue goes into a
+  quiet stretch of the rep that fits it (a long hold, a rest between reps); if none fits, the
+  rep waits for it: the cue is said first, then the rep's count.
+- Less talk as the set goes on: phase cues are said in full on the first reps, then as their
+  short word ("inhale"), and `brief` coaching keeps only the counts after the first rep.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, Literal
 
-from num2words import num2words
-
 from .errors import Problem, RoutineError
 from .model import Block, Exercise, Level, Phase, Routine
+from .phrases import phrase, phrase_list, plural, say_seconds, side_phrase, words
 from .script import TONE_MS, Chapter, Event, Script
 
 Durations = Callable[[str], float]
+"""Seconds a phrase takes to say."""
 Coaching = Literal["standard", "full", "brief"]
 COACHING: tuple[Coaching, ...] = ("standard", "full", "brief")
-"""Seconds a phrase takes to say."""
 
 LEAD_IN_MS = 500  # quiet start; it also leaves room for the MP3 encoder's delay
 CHAPTER_LEAD_MS = 250  # a chapter starts this much before its first word, in quiet
+PAUSE_MS = 250  # the least quiet between two phrases
+NAME_PAUSE_MS = 600  # after an exercise's or a section's name, before its instructions
+READY_MS = 3000  # the least quiet after the last instruction, before "three, two, one"
+FIRST_TRANSITION_S = 10  # time to get into position for the first exercise
+TEACH_REPS = 2  # reps whose phase cues are said in full
+GROW_QUIETLY_MS = 500  # a slot that grows by less than this is not worth a warning
 MAX_OCCURRENCES = 5000
 MAX_DURATION_S = 4 * 3600
 MAX_EVENTS = 200_000
 COUNT_EVERY_SECOND_UP_TO = 10  # longer holds get "halfway" and a countdown instead
 
-
-def words(n: float) -> str:
-    return num2words(int(n))
-
-
-def say_seconds(seconds: float) -> str:
-    """30 -> 'thirty seconds', 90 -> 'one minute thirty'."""
-    s = int(round(seconds))
-    minutes, rest = divmod(s, 60)
-    if not minutes:
-        return f"{words(s)} second" + ("s" if s != 1 else "")
-    text = f"{words(minutes)} minute" + ("s" if minutes != 1 else "")
-    return text + (f" {words(rest)}" if rest else "")
+__all__ = ["COACHING", "Coaching", "compile_routine", "estimate_seconds", "say_seconds",
+           "words"]
 
 
 def estimate_seconds(text: str, wpm: float = 170) -> float:
@@ -57,10 +66,11 @@ class _Occurrence:
 
     exercise: Exercise
     side: str | None  # set by a section done on both sides
-    labels: tuple[str, ...]  # said before it starts: section title, round, side
+    labels: tuple[tuple[str, int], ...]  # said before it starts, with the pause after each:
+    # a section's title, its round, its side
     context: tuple[str, ...]  # round and side, for the chapter title
     rest_after: float
-    announce_after: str | None = None  # e.g. "switch sides" at the end of a section's side
+    announce_after: str | None = None  # "now the other side" at the end of a section's side
 
 
 def compile_routine(routine: Routine, level: Level = "medium",
@@ -69,10 +79,10 @@ def compile_routine(routine: Routine, level: Level = "medium",
     """Lay out every cue of `routine` at `level`, timing speech with `durations`.
 
     `coaching`: "standard" says the setup the first time an exercise comes up and the form
-    cues in its first set; "full" says both on every set; "brief" says the name, the counts
-    and one form cue, for a user who knows the moves."""
+    cues in its first set; "full" says both on every set; "brief" says the name, the dose,
+    the counts and one form cue, for a user who knows the moves."""
     occurrences = _occurrences(routine, level)
-    timeline = _Timeline(durations, coaching)
+    timeline = _Timeline(durations, coaching, routine.reminder)
     chapters: list[tuple[str, int]] = []
     try:
         _lay_out(timeline, routine, occurrences, level, chapters)
@@ -89,8 +99,39 @@ def compile_routine(routine: Routine, level: Level = "medium",
         title=routine.title, source=routine.source, level=level, duration_ms=end,
         chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds)),
         events=tuple(sorted(timeline.events, key=lambda e: e.start_ms)),
-        warnings=tuple(timeline.warnings),
+        warnings=_counted(_side_warnings(routine) + timeline.warnings),
     )
+
+
+def _counted(warnings: list[str]) -> tuple[str, ...]:
+    """Each warning once, in order, with how often it came up."""
+    counts = Counter(warnings)
+    return tuple(w if counts[w] == 1 else f"{w} ({counts[w]} times)"
+                 for w in dict.fromkeys(warnings))
+
+
+def _side_warnings(routine: Routine) -> list[str]:
+    """Sides that don't say what they are: 'left side' can mean four things."""
+    out: list[str] = []
+
+    def walk(items: tuple[Exercise | Block, ...], meaning: str | None, inside: bool) -> None:
+        for item in items:
+            if isinstance(item, Block):
+                walk(item.items, item.side or meaning, inside or item.sides == "both")
+            elif item.sides and not (item.side or meaning) or (inside and not item.sides
+                                                                and not meaning):
+                out.append(f"{item.line}:{item.col}: {item.name}: the cue will only say "
+                           f"'left side'; say what the side is with 'side:' (leg, arm, "
+                           f"lying, arm and leg, ...)")
+            elif item.side and not item.sides and not inside:
+                out.append(f"{item.line}:{item.col}: {item.name}: 'side: {item.side}' "
+                           f"but no 'sides' (both, alternate, left or right); it is not used")
+            if isinstance(item, Exercise) and item.switch_every_set and item.sides != "both":
+                out.append(f"{item.line}:{item.col}: {item.name}: 'switch' is for "
+                           f"'sides: both'; it is not used")
+
+    walk(routine.items, None, False)
+    return out
 
 
 class _TooLong(Exception):
@@ -115,66 +156,93 @@ def _lay_out(timeline: "_Timeline", routine: Routine, occurrences: list[_Occurre
 
 def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
     out: list[_Occurrence] = []
-    pending: list[str] = []
+    pending: list[tuple[str, int]] = []
 
-    def walk(items: tuple[Exercise | Block, ...], side: str | None, context: tuple[str, ...]):
+    def walk(items: tuple[Exercise | Block, ...], side: str | None, meaning: str | None,
+             context: tuple[str, ...]) -> None:
         for item in items:
             if isinstance(item, Exercise):
                 if len(out) >= MAX_OCCURRENCES:
                     raise RoutineError([Problem(routine.path, item.line, None,
                                                 f"the rounds repeat exercises more than "
                                                 f"{MAX_OCCURRENCES} times; too many")])
+                if side and meaning and not item.side:
+                    item = replace(item, side=meaning)  # type: ignore[arg-type]
                 out.append(_Occurrence(item, side, tuple(pending), context,
                                        item.rests.exercise))
                 pending.clear()
             else:
-                block(item, side, context)
+                block(item, side, meaning, context)
 
-    def block(b: Block, side: str | None, context: tuple[str, ...]):
+    def block(b: Block, side: str | None, meaning: str | None, context: tuple[str, ...]) -> None:
         sides = ["left", "right"] if b.sides == "both" else [side]
+        meaning = b.side or meaning
         rounds = b.rounds.count(level)
-        if b.title:
-            pending.append(b.title)
         for si, s in enumerate(sides):
             for r in range(1, rounds + 1):
                 here = context
+                if b.title and r == 1 and si == 0:
+                    pending.append((b.title, NAME_PAUSE_MS))
                 if rounds > 1:
-                    pending.append(f"round {words(r)} of {words(rounds)}")
+                    pending.append((phrase("round of", n=words(r), total=words(rounds)),
+                                    PAUSE_MS))
                     here += (f"round {r}",)
-                if b.sides and r == 1:
-                    pending.append(f"{s} side")
+                if b.sides and r == 1 and s:
+                    pending.append((side_phrase(meaning, s), PAUSE_MS))
                 if b.sides:
                     here += (f"{s} side",)
-                walk(b.items, s, here)
+                walk(b.items, s, meaning, here)
                 last = si == len(sides) - 1 and r == rounds
                 if not last and out:
-                    switch = "switch sides" if r == rounds else None
+                    switch = phrase("other side", side="").rstrip(": ") if r == rounds else None
                     out[-1] = replace(out[-1], rest_after=b.rest, announce_after=switch)
 
-    walk(routine.items, None, ())
+    walk(routine.items, None, None, ())
     return out
+
+
+def _set_order(ex: Exercise, occ_side: str | None, sets: int) -> list[tuple[int, str | None]]:
+    """(set, side) in the order they are done. `sides: both` does every set on the left, then
+    every set on the right, unless the routine asks to switch after every set."""
+    if ex.sides == "both":
+        if ex.switch_every_set:
+            return [(s, side) for s in range(1, sets + 1) for side in ("left", "right")]
+        return [(s, side) for side in ("left", "right") for s in range(1, sets + 1)]
+    side = ex.sides if ex.sides in ("left", "right") else occ_side
+    return [(s, side) for s in range(1, sets + 1)]
 
 
 class _Timeline:
     """Places events one after another; `now` is where the next one may start (ms)."""
 
-    def __init__(self, durations: Durations, coaching: Coaching = "standard"):
+    def __init__(self, durations: Durations, coaching: Coaching = "standard",
+                 reminder: str | None = None):
         self.durations = durations
         self.coaching = coaching
+        self.reminder = reminder
         self.now = 0
+        self.last_end = -PAUSE_MS  # where the last phrase ended, for the pause after it
+        self.pause_after_last = PAUSE_MS
         self.events: list[Event] = []
         self.warnings: list[str] = []
         self.tags: dict = {}
+        self.where = ""  # "line:col: Exercise" for warnings
 
     # -- primitives ----------------------------------------------------------------------
 
-    def say(self, text: str, slot_ms: int = 0, **tags) -> None:
+    def say(self, text: str, slot_ms: int = 0, pause_after: int = PAUSE_MS, **tags) -> int:
+        """Say `text` at `now`, or a pause after the last phrase if that is later; the
+        next phrase may start after `slot_ms`. Returns where it starts."""
         if self.now > MAX_DURATION_S * 1000 or len(self.events) > MAX_EVENTS:
             raise _TooLong()  # stop now, rather than lay out hours of cues first
+        start = max(self.now, self.last_end + self.pause_after_last)
         length = self.ms(text)
-        self.events.append(Event(self.now, self.now + length, "speech", text=text,
+        self.events.append(Event(start, start + length, "speech", text=text,
                                  **{**self.tags, **tags}))
-        self.now += max(length, slot_ms)
+        self.last_end = start + length
+        self.pause_after_last = pause_after
+        self.now = start + max(length, slot_ms)
+        return start
 
     def tone(self, name: str) -> None:
         self.events.append(Event(self.now, self.now + TONE_MS[name], "tone", tone=name,
@@ -186,20 +254,22 @@ class _Timeline:
 
     def fit(self, start: int, length_ms: float, what: str) -> None:
         """End a slot that began at `start`; warn if its speech ran past `length_ms`."""
-        if self.now > start + length_ms + 1:
-            self.warnings.append(f"{self.tags.get('exercise')}: {what} needs "
-                                 f"{(self.now - start) / 1000:.1f}s but has "
-                                 f"{length_ms / 1000:.1f}s; the slot grows")
+        if self.now > start + length_ms + GROW_QUIETLY_MS:
+            self.warnings.append(f"{self.where}: {what} needs more than its "
+                                 f"{length_ms / 1000:g}s; the slot grows")
         self.wait_until(start + length_ms)
+
+    def ms(self, text: str) -> int:
+        return max(1, math.ceil(self.durations(text) * 1000))
 
     # -- the session -----------------------------------------------------------------------
 
     def intro(self, routine: Routine) -> None:
         self.now = LEAD_IN_MS
         self.tags = {"phase": "intro"}
-        self.say(routine.title, 300)
+        self.say(routine.title, 300, pause_after=NAME_PAUSE_MS)
         if routine.equipment:
-            self.say("You will need: " + ", ".join(routine.equipment) + ".", 300)
+            self.say(phrase("equipment", items=", ".join(routine.equipment)), 300)
         if routine.safety:
             self.say(routine.safety, 300)
         self.tone("start")
@@ -207,7 +277,7 @@ class _Timeline:
     def outro(self) -> None:
         self.tags = {"phase": "end"}
         self.wait_until(self.now + 500)
-        self.say("Workout complete. Well done.", 300)
+        self.say(phrase("end"), 300)
         self.tone("finish")
         self.now += 1000
 
@@ -215,166 +285,285 @@ class _Timeline:
                    first_time: bool) -> int:
         """All sets of one occurrence; returns where its chapter starts."""
         ex = occ.exercise
-        sets = ex.sets.count(level)
-        if ex.sides == "both":
-            sides: list[str | None] = ["left", "right"]
-        else:
-            sides = [ex.sides if ex.sides in ("left", "right") else occ.side]
+        self.where = f"{ex.line}:{ex.col}: {ex.name}"
+        sets = len(ex.set_reps or ex.set_holds or ex.set_times) or ex.sets.count(level)
+        order = _set_order(ex, occ.side, sets)
         chapter_start = 0
-        for s in range(1, sets + 1):
-            for si, side in enumerate(sides):
+        teaching = first_time or self.coaching == "full"
+        for i, (s, side) in enumerate(order):
+            self.tags = {"exercise": ex.name, "set": s, "side": side}
+            gap_start = self.now
+            lines: list[tuple[str, int]] = []  # (text, pause after)
+            if i == 0:
+                gap = (prev.rest_after if prev else 0.0, ex.transition,
+                       0.0 if prev else FIRST_TRANSITION_S)
+                gap_s = max(gap)
+                if prev:
+                    self.set_end(prev, prev.rest_after, prev.announce_after)
+                chapter_start = max(self.now, self.last_end + self.pause_after_last) \
+                    - CHAPTER_LEAD_MS
                 self.tags = {"exercise": ex.name, "set": s, "side": side}
-                intro: list[str] = []
-                if s == 1 and si == 0:
-                    if prev:
-                        self.tags = {"exercise": prev.exercise.name, "phase": "rest"}
-                        rest = prev.rest_after
-                        text = f"rest {say_seconds(rest)}" if rest >= 1 else ""
-                        text = ", ".join(t for t in (prev.announce_after, text) if t)
-                        # with no rest, the name said as the exercise starts is enough
-                        self.rest_start(f"{text} — next up: {ex.name}" if text else "")
-                        self.tags = {"exercise": ex.name, "set": s, "side": side}
-                    else:
-                        rest = 0
-                        self.rest_start("")
-                    intro = [*occ.labels, ex.name]
-                elif si == 0:
-                    rest = ex.rests.set
-                    self.rest_start(f"rest {say_seconds(rest)}" if rest >= 1 else "")
-                else:
-                    rest = ex.rests.side
-                    self.rest_start("switch sides")
-                if (first_time and s == 1 and si == 0 and self.coaching == "standard") or \
-                        self.coaching == "full":
-                    intro += ex.setup
-                if sets > 1 and si == 0:
-                    intro.append("last set" if s == sets else f"set {words(s)} of {words(sets)}")
-                if side and ex.sides and (len(sides) > 1 or s == 1):
-                    intro.append(f"{side} side")
-                began = self.get_ready(intro, rest)
-                if s == 1 and si == 0:
-                    chapter_start = began
-                cues = ex.cues if s == 1 and si == 0 else ()
+                lines += occ.labels
+                lines.append((ex.name, NAME_PAUSE_MS))
+                if side and ex.sides in ("both", "left", "right"):
+                    lines.append((side_phrase(ex.side, side), PAUSE_MS))
+                if (first_time and self.coaching != "brief") or self.coaching == "full":
+                    lines += [(t, PAUSE_MS) for t in ex.setup]
+                if first_time and self.reminder and self.coaching != "brief":
+                    lines.append((self.reminder, PAUSE_MS))
+            else:
+                new_side = side != order[i - 1][1]
+                new_set = s != order[i - 1][0]
+                gap_s = max(ex.rests.set if new_set else 0.0, ex.rests.side if new_side else 0.0)
+                self.tags = {"exercise": ex.name, "set": order[i - 1][0],
+                             "side": order[i - 1][1]}
+                self.set_end_line(gap_s if new_set else 0.0)
+                self.tags = {"exercise": ex.name, "set": s, "side": side}
+                if new_side:
+                    lines.append((phrase("other side", side=side_phrase(ex.side, side or "")),
+                                  PAUSE_MS))
                 if self.coaching == "full":
-                    cues = ex.cues
-                elif self.coaching == "brief":
-                    cues = ex.cues[:1] if s == 1 and si == 0 and first_time else ()
-                self.work(ex, level, side, cues)
-                self.tone("end")
+                    lines += [(t, PAUSE_MS) for t in ex.setup]
+            if i == 0 or s != order[i - 1][0] or not ex.switch_every_set:
+                lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
+            self.get_ready(lines, gap_start, gap_s * 1000)
+            cues = ex.cues if (s == 1 and order[i][1] == order[0][1]) else ()
+            if self.coaching == "full":
+                cues = ex.cues
+            elif self.coaching == "brief":
+                cues = ex.cues[:1] if i == 0 and first_time else ()
+            elif not first_time:
+                cues = cues[:1]
+            teach = teaching and (i == 0 or self.coaching == "full") and \
+                self.coaching != "brief"
+            self.work(ex, level, s, side, cues, teach)
+            self.tone("end")
         return chapter_start
 
-    def rest_start(self, text: str) -> None:
-        self.rest_began = self.now
-        if text:
-            self.say(text, phase="rest")
+    def set_end(self, prev: _Occurrence, rest_s: float, announce: str | None) -> None:
+        """What ends the last set of the previous exercise: the rest, and a section's
+        switch of sides."""
+        self.tags = {"exercise": prev.exercise.name, "phase": "rest"}
+        self.set_end_line(rest_s)
+        if announce:
+            self.say(announce, phase="rest")
 
-    def get_ready(self, lines: list[str], rest_s: float) -> int:
-        """Say `lines` and "three, two, one, go" so that "go" ends the rest; returns where
-        the lines begin."""
-        tail = sum(self.ms(t) for t in lines)
-        countdown = 3000 + self.ms("go")
-        self.wait_until(max(self.now + CHAPTER_LEAD_MS,
-                            self.rest_began + rest_s * 1000 - tail - countdown))
-        began = self.now - CHAPTER_LEAD_MS
-        for line in lines:
-            self.say(line, phase="setup")
+    def set_end_line(self, rest_s: float) -> None:
+        """'and rest, thirty seconds', or 'and relax' before a short change."""
+        text = phrase("rest", time=say_seconds(rest_s)) if rest_s >= 1 else phrase("relax")
+        self.say(text, phase="rest")
+
+    def set_line(self, ex: Exercise, level: Level, s: int, sets: int) -> str:
+        """'set two of three: ten reps', or just the dose for a single set."""
+        dose = self.dose(ex, level, s)
+        if sets == 1:
+            return dose
+        which = phrase("last set") if s == sets else \
+            phrase("set of", n=words(s), total=words(sets))
+        return phrase("set line", set=which, dose=dose)
+
+    def dose(self, ex: Exercise, level: Level, s: int) -> str:
+        time = ex.time_in(s, level)
+        if time is not None:
+            return phrase("dose time", time=say_seconds(time))
+        tempo = ex.tempo_in(s)
+        reps = ex.reps_in(s, level)
+        hold = next((p for p in tempo if p.name == "hold"), None)
+        if reps == 1 and hold is not None and len(tempo) == 1:
+            if hold.breaths:
+                return phrase("dose breaths", breaths=plural(hold.breaths.count(level),
+                                                            "breaths"))
+            return phrase("dose hold", time=say_seconds(hold.seconds.pick(level)))
+        text = plural(reps, "reps")
+        if hold is not None and hold.breaths:
+            return phrase("dose reps with breaths", reps=text,
+                          breaths=plural(hold.breaths.count(level), "breaths"))
+        if hold is not None and hold.seconds.pick(level) >= 2 and ex.count_reps:
+            return phrase("dose held reps", reps=text, time=say_seconds(hold.seconds.pick(level)))
+        if ex.sides == "alternate":
+            return phrase("dose reps each side", reps=text)
+        return phrase("dose reps", reps=text)
+
+    def get_ready(self, lines: list[tuple[str, int]], gap_start: int, gap_ms: float) -> None:
+        """Say `lines` from the start of the gap, then "three, two, one, go" so that "go"
+        ends the gap, with at least READY_MS of quiet to get into position before it."""
+        for text, pause in lines:
+            self.say(text, pause_after=pause, phase="setup")
+        countdown = 3000 + self.ms(phrase("go"))
+        ready = READY_MS if lines else 0
+        self.wait_until(max(self.last_end + max(ready, self.pause_after_last),
+                            gap_start + gap_ms - countdown))
         start = self.now
-        for i, word in enumerate(("three", "two", "one")):
+        for i, word in enumerate(phrase_list("countdown")):
             self.wait_until(start + 1000 * i)
             self.say(word, phase="countdown")
         self.wait_until(start + 3000)
-        self.say("go", phase="countdown")
-        return began
+        self.say(phrase("go"), phase="countdown")
 
     # -- the work of one set -----------------------------------------------------------------
 
-    def work(self, ex: Exercise, level: Level, side: str | None, cues: tuple[str, ...]
-             ) -> None:
+    def work(self, ex: Exercise, level: Level, s: int, side: str | None,
+             cues: tuple[str, ...], teach: bool) -> None:
         self.tags = {**self.tags, "side": side}
-        if ex.time is not None:
-            self.timed(ex, ex.time.pick(level) * 1000, cues)
+        time = ex.time_in(s, level)
+        if time is not None:
+            self.timed(time * 1000, cues)
             return
-        reps = ex.reps.count(level) if ex.reps else 1
-        moves = [(r, s) for r in range(1, reps + 1)
-                 for s in (("left", "right") if ex.sides == "alternate" else (side,))]
+        reps = ex.reps_in(s, level)
+        tempo = ex.tempo_in(s)
+        moves = [(r, m) for r in range(1, reps + 1)
+                 for m in (("left", "right") if ex.sides == "alternate" else (side,))]
         cue_at: dict[int, list[str]] = {}
         for j, cue in enumerate(cues):
             cue_at.setdefault(1 + j * reps // len(cues), []).append(cue)
         for i, (rep, move_side) in enumerate(moves):
-            if i and ex.rests.rep:
-                self.wait_until(self.now + ex.rests.rep * 1000)
-            form = cue_at.pop(rep, []) if move_side != "right" or ex.sides != "alternate" else []
-            self.rep(ex, level, rep, move_side, form, counted=reps > 1)
+            first_move = move_side != "right" or ex.sides != "alternate"
+            form = cue_at.pop(rep, []) if first_move else []
+            rest_after = ex.rests.rep * 1000 if i < len(moves) - 1 else 0.0
+            self.rep(ex, level, tempo, rep, reps, move_side, form, teach and rep <= TEACH_REPS,
+                     rest_after)
 
-    def rep(self, ex: Exercise, level: Level, rep: int, side: str | None, form: list[str],
-            counted: bool) -> None:
-        """One rep: its count, then each phase on its beat. A form cue is said right after
-        the count and may run across the phases: the phase cues and counts it talks over are
-        left out, and the rep only grows if the cue is longer than the whole rep."""
+    def rep(self, ex: Exercise, level: Level, tempo: tuple[Phase, ...], rep: int, reps: int,
+            side: str | None, form: list[str], teach: bool, rest_after: float) -> None:
+        """One rep: its count, then each phase on its beat, then the rest after it. Form
+        cues go into a quiet stretch that fits them, or the rep waits for them."""
         self.tags = {**self.tags, "side": side, "rep": rep}
-        rep_start = self.now
-        if counted and (ex.sides != "alternate" or side == "left"):
-            # "rep two", not "two", when a counted hold follows: "two ... hold, two, three"
-            held = any(p.count for p in ex.tempo)
-            self.say(f"rep {words(rep)}" if held else words(rep), phase=ex.tempo[0].name)
-        if ex.sides == "alternate":
-            self.say(side or "", phase="side")
+        mark = (len(self.events), self.now, self.last_end, self.pause_after_last,
+                len(self.warnings))
+        self.rep_moves(ex, level, tempo, rep, reps, side, teach, rest_after)
+        if not form:
+            return
+        quiet = self.quiet_stretches(mark[0])
+        placed: list[tuple[int, str]] = []
+        for cue in form:
+            length = self.ms(cue)
+            for k, (a, b) in enumerate(quiet):
+                if b - a >= length:
+                    placed.append((a, cue))
+                    quiet[k] = (a + length + PAUSE_MS, b)
+                    break
+            else:
+                break
+        if len(placed) == len(form):
+            for at, cue in placed:
+                self.events.append(Event(at, at + self.ms(cue), "speech", text=cue,
+                                         **{**self.tags, "phase": "form"}))
+            return
+        # no room: the rep waits for its form cues
+        del self.events[mark[0]:]
+        del self.warnings[mark[4]:]
+        self.now, self.last_end, self.pause_after_last = mark[1], mark[2], mark[3]
         for cue in form:
             self.say(cue, phase="form")
-        start, planned = rep_start, 0.0
-        for phase in ex.tempo:
-            length = self.phase(phase, level, ex, start, talked_over=bool(form))
-            planned += length
-            start = max(start + int(round(length)), self.now if not form else 0)
-        if form:
-            self.fit(rep_start, planned, "the form cue")
+        self.wait_until(self.last_end + PAUSE_MS)
+        self.rep_moves(ex, level, tempo, rep, reps, side, teach, rest_after)
 
-    def phase(self, phase: Phase, level: Level, ex: Exercise, start: int,
-              talked_over: bool) -> float:
+    def quiet_stretches(self, first: int) -> list[tuple[int, int]]:
+        """Where a form cue may go among the events laid out since `first`: between two
+        phrases, a pause away from each, and never before the rep's first phase cue."""
+        said = sorted((e for e in self.events[first:] if e.kind == "speech"),
+                      key=lambda e: e.start_ms)
+        out = []
+        bounds = [(e.start_ms, e.end_ms) for e in said] + [(self.now, self.now)]
+        for (_, end), (start, _) in zip(bounds, bounds[1:]):
+            if start - end >= 2 * PAUSE_MS:
+                out.append((end + PAUSE_MS, start - PAUSE_MS))
+        return out
+
+    def rep_moves(self, ex: Exercise, level: Level, tempo: tuple[Phase, ...], rep: int,
+                  reps: int, side: str | None, teach: bool, rest_after: float) -> None:
+        rep_start = self.now
+        if ex.sides != "alternate" or side == "left":
+            if rep == reps and reps > 1 and ex.count_reps:
+                self.say(phrase("last rep"), phase=tempo[0].name)
+            elif ex.count_reps and reps > 1:
+                # "rep two", not "two", when a counted hold follows: "rep two ... hold, two"
+                held = any(p.count for p in tempo)
+                self.say(phrase("rep", n=words(rep)) if held else words(rep),
+                         phase=tempo[0].name)
+        if ex.sides == "alternate" and side:
+            self.say(side_phrase(ex.side, side, short=not teach), phase="side")
+        start = rep_start
+        for k, phase in enumerate(tempo):
+            last = k == len(tempo) - 1
+            length = self.phase(phase, level, ex, start, teach, rep,
+                                relax=last and phase.name == "hold" and rest_after > 0)
+            start = max(start + int(round(length)), self.now)
+        self.wait_until(start + rest_after)
+
+    def phase(self, phase: Phase, level: Level, ex: Exercise, start: int, teach: bool,
+              rep: int, relax: bool) -> float:
         """Say one phase starting at `start`; returns its length in ms."""
         length = phase.seconds.pick(level) * 1000
-        if phase.say and not (talked_over and self.now > start):
+        cue = self.phase_cue(phase, teach, rep, ex.count_reps)
+        if cue:
             self.wait_until(start)
-            self.say(phase.say, phase=phase.name)
+            self.say(cue, phase=phase.name)
         if phase.breaths:
             n = phase.breaths.count(level)
             self.wait_until(start)
-            length = max(length, self.now - start + n * ex.rests.breath * 1000)
-            self.breaths(n, ex.rests.breath * 1000)
+            breath_ms = ex.breath.seconds * 1000
+            length = max(length, self.last_end + PAUSE_MS - start + n * breath_ms)
+            self.breaths(n, ex)
         seconds = int(length // 1000)
         if phase.count and not phase.breaths and seconds <= COUNT_EVERY_SECOND_UP_TO:
-            for n in range(2, seconds + 1):
-                if self.now <= start + (n - 1) * 1000:  # numbers a cue talked over are skipped
+            if ex.count_reps:
+                for n in range(2, seconds + 1):
                     self.wait_until(start + (n - 1) * 1000)
                     self.say(words(n), phase=phase.name)
-        elif phase.count and not phase.breaths:
+        elif (phase.count or phase.name == "hold") and not phase.breaths \
+                and length > COUNT_EVERY_SECOND_UP_TO * 1000:
             self.countdown_within(start, length, phase.name)
-        if not talked_over:
-            self.fit(start, length, f"the {phase.name} phase")
+        self.fit(start, length, f"the {phase.name} phase")
+        if relax:
+            self.say(phrase("relax"), phase="rest")
         return length
 
-    def ms(self, text: str) -> int:
-        return max(1, math.ceil(self.durations(text) * 1000))
+    def phase_cue(self, phase: Phase, teach: bool, rep: int, counted: bool) -> str | None:
+        """The full cue on the reps that teach the move, then the phase's short word; in
+        brief coaching only on the first rep (always when no numbers are said)."""
+        if not phase.say:
+            return None
+        if phase.name == "hold":
+            return phase.say  # a movement cue, always said
+        if teach:
+            return phase.say
+        if self.coaching == "brief" and rep > 1 and counted:
+            return None
+        return phase.name
 
-    def breaths(self, n: int, breath_ms: float) -> None:
-        start = self.now
-        for b in range(n):
-            self.wait_until(start + b * breath_ms)
-            self.say("breathe in" if b == 0 else "in", phase="inhale")
-            self.wait_until(start + b * breath_ms + breath_ms / 2)
-            self.say("and out", phase="exhale")
-        self.wait_until(start + n * breath_ms)
+    def breaths(self, n: int, ex: Exercise) -> None:
+        b = ex.breath
+        start = max(self.now, self.last_end + PAUSE_MS)
+        each = b.seconds * 1000
+        for k in range(n):
+            at = start + k * each
+            self.wait_until(at)
+            self.say(phrase("breathe in"), phase="inhale")
+            if b.hold:
+                self.wait_until(at + b.inhale * 1000)
+                self.say(phrase("hold"), phase="hold")
+            self.wait_until(at + (b.inhale + b.hold) * 1000)
+            self.say(phrase("breathe out"), phase="exhale")
+        self.wait_until(start + n * each)
 
     def countdown_within(self, start: int, length: float, phase: str) -> None:
-        """For long holds and timed work: "halfway", then "three, two, one" to the end."""
-        if length >= 20000:
-            self.wait_until(start + length / 2)
-            self.say("halfway", phase=phase)
-        for i, word in enumerate(("three", "two", "one")):
+        """For long holds and timed work: "halfway", "ten seconds left", then "three, two,
+        one" to the end."""
+        marks: list[tuple[float, str]] = []
+        if length > COUNT_EVERY_SECOND_UP_TO * 1000:
+            marks.append((length / 2, phrase("halfway")))
+        if length >= 30000:
+            marks.append((length - 10000, phrase("seconds left", time=say_seconds(10))))
+        for at, text in marks:
+            if self.now <= start + at:
+                self.wait_until(start + at)
+                self.say(text, phase=phase)
+        for i, word in enumerate(phrase_list("countdown")):
             self.wait_until(start + length - 3000 + 1000 * i)
             self.say(word, phase=phase)
 
-    def timed(self, ex: Exercise, length: float, cues: tuple[str, ...]) -> None:
+    def timed(self, length: float, cues: tuple[str, ...]) -> None:
         start = self.now
         self.tags = {**self.tags, "rep": None}
         if cues:
@@ -383,3 +572,5 @@ class _Timeline:
                 self.say(cue, 500, phase="form")
         self.countdown_within(start, length, "work")
         self.fit(start, length, "the form cues")
+
+

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 
 from .errors import Problem, RoutineError
-from .model import Block, Exercise, Phase, Range, Rests, Routine, fixed
+from .model import (LEVELS, SIDE_MEANINGS, Block, Breath, Exercise, Phase, Range, Rests, Routine,
+                    fixed)
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_TEXT = 400  # characters in one cue
@@ -38,6 +39,8 @@ class Key:
     """Which entry of LIMITS caps the value."""
     zero: bool = False
     """Whether 0 is allowed (rests)."""
+    per_set: bool = False
+    """Whether a list gives one value per set (`reps: [5, 3, 1]`)."""
 
 
 ROUTINE_KEYS = {
@@ -46,6 +49,9 @@ ROUTINE_KEYS = {
     "source": Key("text", "Where the routine comes from, e.g. an article's file or URL."),
     "equipment": Key("texts", "What the user needs, said at the start."),
     "safety": Key("text", "A safety note, said at the start."),
+    "reminder": Key("text", "A short safety reminder said before each new exercise (default "
+                            "'Stop if it hurts.' when there is a safety note; null: none).",
+                    zero=True),
     "music": Key("text", "A song to loop under the voice (path relative to this file)."),
     "cover": Key("text", "Cover art for the MP3, JPEG or PNG (path relative to this file)."),
     "defaults": Key("defaults", "Values every exercise inherits unless it says otherwise."),
@@ -56,14 +62,27 @@ EXERCISE_KEYS = {
     "setup": Key("texts", "How to get into position; said once, before the first set."),
     "cues": Key("texts", "Form cues, said during the first set."),
     "sets": Key("count", "Number of sets, e.g. 3 or 2-3 (default 1).", limit="sets"),
-    "reps": Key("count", "Reps per set (per side), e.g. 15 or 8-12.", limit="reps"),
-    "time": Key("seconds", "Timed work per set instead of reps, e.g. 30s.", limit="time"),
-    "hold": Key("seconds", "Hold at the top of each rep; alone, a static hold.", limit="hold"),
+    "reps": Key("count", "Reps per set (per side), e.g. 15, 8-12, [5, 3, 1] per set, or "
+                         "{easy: 8, medium: 15} per level.", limit="reps", per_set=True),
+    "time": Key("seconds", "Timed work per set instead of reps, e.g. 30s.", limit="time",
+                per_set=True),
+    "hold": Key("seconds", "Hold at the top of each rep; alone, a static hold.", limit="hold",
+                per_set=True),
     "breaths": Key("count", "Deep breaths taken during the hold.", limit="breaths"),
-    "count": Key("choice", "Count the hold aloud or keep it silent.", choices=("aloud", "silent")),
+    "breath": Key("breath", "One deep breath of `breaths`: {in: 4, hold: 0, out: 6} seconds."),
+    "count": Key("choice", "aloud: rep numbers and hold seconds; silent: the hold is not "
+                           "counted; none: no numbers at all (breathing drills).",
+                 choices=("aloud", "silent", "none")),
     "tempo": Key("tempo", "The phases of one rep, e.g. [lift: 2, lower: 2]."),
-    "sides": Key("choice", "both: each set on one side then the other; alternate: every rep.",
-                 choices=("both", "alternate", "left", "right")),
+    "sides": Key("choice", "both: all sets on one side, then on the other; alternate: every "
+                           "rep.", choices=("both", "alternate", "left", "right")),
+    "side": Key("choice", "What the side is: the leg or arm that works, the side you lie on "
+                          "(lying), or opposite arm and leg (bird dog).", choices=SIDE_MEANINGS),
+    "switch": Key("choice", "With sides: both, switch sides after every set instead of after "
+                            "all sets.", choices=("every set", "after all sets")),
+    "transition": Key("seconds", "Time to get into position before the first set, e.g. 20s "
+                                 "to set up a band; the setup is said at its start.",
+                      limit="rest", zero=True),
     "rest": Key("rest", "Rests: seconds between sets, or a mapping of rep/set/side/exercise."),
 }
 SECTION_KEYS = {
@@ -73,6 +92,7 @@ SECTION_KEYS = {
     "rounds": Key("count", "How many times the section repeats (default 1).", limit="rounds"),
     "sides": Key("choice", "both: the whole section on one side, then on the other.",
                  choices=("both",)),
+    "side": EXERCISE_KEYS["side"],
     "rest": Key("seconds", "Rest between rounds and between sides (default 60s).",
                 limit="rest", zero=True),
 }
@@ -82,6 +102,11 @@ REST_KEYS = {
     "side": Key("seconds", "Rest when switching sides (default 10s).", limit="rest", zero=True),
     "exercise": Key("seconds", "Rest after the exercise (default 30s).", limit="rest", zero=True),
     "breath": Key("seconds", "Length of one deep breath (default 6s).", limit="phase"),
+}
+BREATH_KEYS = {
+    "in": Key("seconds", "Seconds breathing in.", limit="phase"),
+    "hold": Key("seconds", "Seconds holding the breath (default 0).", limit="phase", zero=True),
+    "out": Key("seconds", "Seconds breathing out (default: as long as in).", limit="phase"),
 }
 DEFAULTS_KEYS = {
     "sets": EXERCISE_KEYS["sets"],
@@ -225,9 +250,15 @@ class _Reader:
             source=self.text(keys.get("source")),
             equipment=self.texts(keys.get("equipment")),
             safety=self.text(keys.get("safety")),
+            reminder=self.reminder(keys, self.text(keys.get("safety"))),
             music=self.beside(keys.get("music"), "music file"),
             cover=self.beside(keys.get("cover"), "cover image"),
         )
+
+    def reminder(self, keys: dict[str, yaml.Node], safety: str | None) -> str | None:
+        if "reminder" in keys:
+            return self.text(keys["reminder"], allow_empty=True) or None
+        return "Stop if it hurts." if safety else None
 
     def beside(self, node: yaml.Node | None, what: str) -> Path | None:
         """A file named relative to the routine file; it must exist."""
@@ -284,6 +315,7 @@ class _Reader:
             out["count"] = self.choice(keys["count"], DEFAULTS_KEYS["count"])
         if "rest" in keys:
             out["rest"] = self.rests(keys["rest"], Rests())
+            out["rest_keys"] = self.rest_keys(keys["rest"])
         return out
 
     def items(self, node: yaml.Node | None, defaults: dict[str, object]
@@ -330,29 +362,51 @@ class _Reader:
         rounds = self.count(keys.get("rounds"), "rounds") or fixed(1)
         sides = self.choice(keys.get("sides"), SECTION_KEYS["sides"])
         rest = self.seconds(keys.get("rest"), SECTION_KEYS["rest"])
+        side = self.choice(keys.get("side"), SECTION_KEYS["side"])
         if title is None or items is None:
             return None
-        return Block(title, items, rounds, sides, rest.low if rest else 60.0)  # type: ignore[arg-type]
+        return Block(title, items, rounds, sides, rest.low if rest else 60.0,  # type: ignore[arg-type]
+                     side)  # type: ignore[arg-type]
 
     def exercise(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | None:
         keys = self.mapping(node, EXERCISE_KEYS, "an exercise")
         if keys is None:
             return None
         name = self.text(keys.get("exercise"))
-        sets = self.count(keys.get("sets"), "sets") or defaults.get("sets") or fixed(1)
-        reps = self.count(keys.get("reps"), "reps")
-        time = self.seconds(keys.get("time"), EXERCISE_KEYS["time"])
-        hold = self.seconds(keys.get("hold"), EXERCISE_KEYS["hold"])
+        set_reps = self.per_set(keys.get("reps"), lambda n: self.count(n, "reps"))
+        set_holds = self.per_set(keys.get("hold"), lambda n: self.seconds(n, EXERCISE_KEYS["hold"]))
+        set_times = self.per_set(keys.get("time"), lambda n: self.seconds(n, EXERCISE_KEYS["time"]))
+        lists = {k: v for k, v in (("reps", set_reps), ("hold", set_holds), ("time", set_times))
+                 if v}
+        sets = self.count(keys.get("sets"), "sets")
+        for key, values in lists.items():
+            if sets and (sets.low != len(values) or sets.high != len(values)):
+                self.problem(keys["sets"], f"'sets' is {sets} but '{key}' lists {len(values)} "
+                                           f"sets; give one value per set, or leave out 'sets'")
+        if len({len(v) for v in lists.values()}) > 1:
+            self.problem(node, "the per-set lists ('reps', 'hold', 'time') have different "
+                               "lengths; give each set one value in every list")
+        first_list = next(iter(lists.values()), None)
+        sets = sets or (fixed(len(first_list)) if first_list else None) \
+            or defaults.get("sets") or fixed(1)
+        reps = set_reps[0] if set_reps else self.count(keys.get("reps"), "reps")
+        time = set_times[0] if set_times else self.seconds(keys.get("time"), EXERCISE_KEYS["time"])
+        hold = set_holds[0] if set_holds else self.seconds(keys.get("hold"), EXERCISE_KEYS["hold"])
         breaths = self.count(keys.get("breaths"), "breaths")
         count = self.choice(keys.get("count"), EXERCISE_KEYS["count"]) or defaults.get("count")
         rests = defaults.get("rest") or Rests()
         if "rest" in keys:
             rests = self.rests(keys["rest"], rests)  # type: ignore[arg-type]
+        given_rests = set(defaults.get("rest_keys") or ()) | self.rest_keys(keys.get("rest"))  # type: ignore[call-overload]
         if "tempo" in keys:
-            tempo = self.tempo(keys["tempo"], count or "aloud")
+            tempo = self.tempo(keys["tempo"], "silent" if count == "none" else (count or "aloud"))
         else:
             tempo = defaults.get("tempo") or DEFAULT_TEMPO  # type: ignore[assignment]
         sides = self.choice(keys.get("sides"), EXERCISE_KEYS["sides"])
+        side = self.choice(keys.get("side"), EXERCISE_KEYS["side"])
+        switch = self.choice(keys.get("switch"), EXERCISE_KEYS["switch"])
+        transition = self.seconds(keys.get("transition"), EXERCISE_KEYS["transition"])
+        breath = self.breath(keys.get("breath"), rests)  # type: ignore[arg-type]
         if reps and time:
             self.problem(keys["time"], "an exercise has either reps or time, not both")
         if reps is None and time is None and hold is None and "tempo" not in keys:
@@ -365,13 +419,57 @@ class _Reader:
         if name is None or tempo is None:
             return None
         if hold is not None:
-            tempo, reps = _with_hold(tempo, reps, hold, breaths, count != "silent")
+            tempo, reps = _with_hold(tempo, reps, hold, breaths, count not in ("silent", "none"))
+        if "rep" not in given_rests and any(p.name == "hold" and p.seconds.high >= 5
+                                            for p in tempo) and len(tempo) > 1:
+            rests = replace(rests, rep=3.0)  # relax between held reps
+        if "side" not in given_rests and (side == "lying"):
+            rests = replace(rests, side=20.0)  # time to roll over
         return Exercise(
             name=name, sets=sets, reps=reps if not time else None, time=time,  # type: ignore[arg-type]
             tempo=tempo, rests=rests,  # type: ignore[arg-type]
             setup=self.texts(keys.get("setup")), cues=self.texts(keys.get("cues")),
-            sides=sides, line=node.start_mark.line + 1,  # type: ignore[arg-type]
+            sides=sides, side=side, switch_every_set=switch == "every set",  # type: ignore[arg-type]
+            transition=transition.low if transition else 0.0,
+            set_reps=tuple(set_reps or ()), set_holds=tuple(set_holds or ()),
+            set_times=tuple(set_times or ()), count_reps=count != "none", breath=breath,
+            line=node.start_mark.line + 1, col=node.start_mark.column + 1,
         )
+
+    def per_set(self, node: yaml.Node | None, one) -> list[Range] | None:
+        """A list of one value per set (`reps: [5, 3, 1]`), or None when not a list."""
+        if not isinstance(node, yaml.SequenceNode):
+            return None
+        if not node.value:
+            self.problem(node, "the list is empty; expected one value per set, such as [5, 3, 1]")
+            return None
+        if len(node.value) > LIMITS["sets"]:
+            self.problem(node, f"the list has {len(node.value)} sets; at most {LIMITS['sets']}")
+            return None
+        values = [one(item) for item in node.value]
+        return values if all(v is not None for v in values) else None  # type: ignore[return-value]
+
+    def rest_keys(self, node: yaml.Node | None) -> set[str]:
+        """Which rests a `rest:` value sets explicitly."""
+        if isinstance(node, yaml.ScalarNode):
+            return {"set"}
+        if isinstance(node, yaml.MappingNode):
+            return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        return set()
+
+    def breath(self, node: yaml.Node | None, rests: Rests) -> Breath:
+        if node is None:
+            return Breath(rests.breath / 2, 0.0, rests.breath / 2)
+        keys = self.mapping(node, BREATH_KEYS, "a breath (in, hold, out)") or {}
+        if "in" not in keys:
+            self.problem(node, "a breath needs 'in', the seconds breathing in, such as "
+                               "{in: 4, out: 6}")
+            return Breath()
+        seconds = {k: self.seconds(v, BREATH_KEYS[k]) for k, v in keys.items()}
+        inhale = seconds["in"].low if seconds.get("in") else 3.0
+        hold = seconds["hold"].low if seconds.get("hold") else 0.0
+        exhale = seconds["out"].low if seconds.get("out") else inhale
+        return Breath(inhale, hold, exhale)
 
     def rests(self, node: yaml.Node, base: Rests) -> Rests:
         if isinstance(node, yaml.ScalarNode):
@@ -478,6 +576,8 @@ class _Reader:
         written, so YAML's other readings of it (`1:30` as 90, `0x10`) never slip in."""
         if node is None:
             return None
+        if isinstance(node, yaml.MappingNode):
+            return self.by_level(node, key, lambda n: self.count(n, key))
         what = f"'{key}': expected a whole number such as 12, or a range such as 8-12"
         plain = isinstance(node, yaml.ScalarNode) and node.tag.rsplit(":", 1)[-1] in ("int", "str")
         if not plain:
@@ -505,6 +605,8 @@ class _Reader:
         """Seconds as a number or a duration ('30s', '2 min', '1:30'), or a range ('5-10s')."""
         if node is None:
             return None
+        if isinstance(node, yaml.MappingNode) and key.limit != "rest":
+            return self.by_level(node, key.limit or "phase", lambda n: self.seconds(n, key))
         value = self.scalar(node) if isinstance(node, yaml.ScalarNode) else None
         if value is _UNREADABLE:
             return None
@@ -531,6 +633,31 @@ class _Reader:
             self.problem(node, f"{SECONDS_HELP}; got '{value}'")
             return None
         return self.check_range(node, limit, Range(numbers[0], numbers[-1]), key.zero)  # type: ignore[arg-type]
+
+    def by_level(self, node: yaml.MappingNode, key: str, one) -> Range | None:
+        """`{easy: 8, medium: 15, hard: 15}`: a value per level; a missing level takes
+        medium's value, or the nearest one given."""
+        keys = self.mapping(node, {lv: Key("count", lv) for lv in LEVELS},
+                            f"'{key}' per level (easy, medium, hard)")
+        if not keys:
+            if keys is not None:
+                self.problem(node, f"'{key}' per level needs at least one of easy, medium, hard")
+            return None
+        values = {lv: one(v) for lv, v in keys.items()}
+        if any(v is None for v in values.values()):
+            return None
+        if any(v.low != v.high or v.mid is not None for v in values.values()):
+            self.problem(node, f"'{key}' per level: give each level one number, not a range")
+            return None
+        got = {lv: v.low for lv, v in values.items()}
+        medium = got.get("medium")
+        easy = got.get("easy", medium if medium is not None else got.get("hard"))
+        hard = got.get("hard", medium if medium is not None else easy)
+        if not easy <= (medium if medium is not None else easy) <= hard:  # type: ignore[operator]
+            self.problem(node, f"'{key}' per level goes the wrong way; expected easy <= medium "
+                               f"<= hard")
+            return None
+        return Range(easy, hard, medium)  # type: ignore[arg-type]
 
     def check_range(self, node: yaml.Node, key: str, value: Range, zero: bool) -> Range | None:
         limit = LIMITS.get(key, LIMITS["phase"])

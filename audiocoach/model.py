@@ -8,13 +8,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 Level = Literal["easy", "medium", "hard"]
 LEVELS: tuple[Level, ...] = ("easy", "medium", "hard")
 Sides = Literal["both", "alternate", "left", "right"]
+SideMeaning = Literal["leg", "arm", "hand", "foot", "knee", "hip", "lying", "arm and leg",
+                      "leg and arm", "direction"]
+SIDE_MEANINGS: tuple[SideMeaning, ...] = ("leg", "arm", "hand", "foot", "knee", "hip", "lying",
+                                          "arm and leg", "leg and arm", "direction")
 
 
 @dataclass(frozen=True)
@@ -25,14 +29,17 @@ class Range:
     """The easy end."""
     high: float
     """The hard end; equal to `low` for a plain number."""
+    mid: float | None = None
+    """Medium's value when the routine gives one per level (`{easy: 8, medium: 15}`);
+    None for the middle of the range."""
 
     def pick(self, level: Level) -> float:
-        """easy: the low end; medium: the middle; hard: the high end."""
+        """easy: the low end; medium: the middle (or `mid`); hard: the high end."""
         if level == "easy":
             return self.low
         if level == "hard":
             return self.high
-        return (self.low + self.high) / 2
+        return self.mid if self.mid is not None else (self.low + self.high) / 2
 
     def count(self, level: Level) -> int:
         """As a whole number: the middle of 8-12 is 10, of 2-3 is 2 (rounded down)."""
@@ -40,6 +47,8 @@ class Range:
 
     def __str__(self) -> str:
         fmt = lambda v: f"{v:g}" if abs(v) < 1e15 else "a huge number"  # noqa: E731
+        if self.mid is not None:
+            return f"easy {fmt(self.low)}, medium {fmt(self.mid)}, hard {fmt(self.high)}"
         return fmt(self.low) if self.low == self.high else f"{fmt(self.low)}-{fmt(self.high)}"
 
 
@@ -68,10 +77,25 @@ class Rests:
     """Rests in seconds, after a rep, a set, a side and the exercise; and one breath's length."""
 
     rep: float = 0.0
+    """Between reps; the loader makes it 3 s for reps with a hold of 5 s or more."""
     set: float = 30.0
     side: float = 10.0
+    """To switch sides; the loader makes it 20 s when you roll over (`side: lying`)."""
     exercise: float = 30.0
     breath: float = 6.0
+
+
+@dataclass(frozen=True)
+class Breath:
+    """One deep breath taken during a hold (`breaths:`): seconds in, held, and out."""
+
+    inhale: float = 3.0
+    hold: float = 0.0
+    exhale: float = 3.0
+
+    @property
+    def seconds(self) -> float:
+        return self.inhale + self.hold + self.exhale
 
 
 @dataclass(frozen=True)
@@ -92,9 +116,46 @@ class Exercise:
     cues: tuple[str, ...] = ()
     """Form cues, said during the first set: spread over its reps, or its time."""
     sides: Sides | None = None
-    """`both`: each set on one side then the other; `alternate`: sides swap every rep."""
+    """`both`: all sets on one side, then all on the other; `alternate`: sides swap every rep."""
+    side: SideMeaning | None = None
+    """What the side is: the leg that works, the side you lie on, ... None: just "left side"."""
+    switch_every_set: bool = False
+    """With `sides: both`, switch after every set instead of after all sets."""
+    transition: float = 0.0
+    """Seconds to get into position before the first set (at least; the rest may be longer)."""
+    set_reps: tuple[Range, ...] = ()
+    """Reps of each set when they differ (a pyramid, 5-3-1); empty: `reps` for every set."""
+    set_holds: tuple[Range, ...] = ()
+    """The hold of each set when they differ; empty: the tempo's hold for every set."""
+    set_times: tuple[Range, ...] = ()
+    """The time of each set when they differ; empty: `time` for every set."""
+    count_reps: bool = True
+    """Say each rep's number; False (`count: none`) for drills led by the breath alone."""
+    breath: Breath = field(default_factory=Breath)
+    """One deep breath of `breaths:`."""
     line: int = 0
     """Line in the routine file, for messages."""
+    col: int = 0
+    """Column in the routine file, for messages."""
+
+    def reps_in(self, set_no: int, level: Level) -> int:
+        """Reps in set `set_no` (1-based) at `level`."""
+        if self.set_reps:
+            return self.set_reps[min(set_no, len(self.set_reps)) - 1].count(level)
+        return self.reps.count(level) if self.reps else 1
+
+    def time_in(self, set_no: int, level: Level) -> float | None:
+        """Seconds of timed work in set `set_no`, or None for reps."""
+        if self.set_times:
+            return self.set_times[min(set_no, len(self.set_times)) - 1].pick(level)
+        return self.time.pick(level) if self.time else None
+
+    def tempo_in(self, set_no: int) -> tuple[Phase, ...]:
+        """The phases of a rep in set `set_no`: the per-set hold in place of the hold."""
+        if not self.set_holds:
+            return self.tempo
+        hold = self.set_holds[min(set_no, len(self.set_holds)) - 1]
+        return tuple(replace(p, seconds=hold) if p.name == "hold" else p for p in self.tempo)
 
 
 @dataclass(frozen=True)
@@ -108,6 +169,8 @@ class Block:
     """`both`: the whole block on one side, then all of it again on the other."""
     rest: float = 60.0
     """Rest between rounds, and between the two sides of the block."""
+    side: SideMeaning | None = None
+    """What the block's side is (see `Exercise.side`)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +183,8 @@ class Routine:
     equipment: tuple[str, ...] = ()
     safety: str | None = None
     """Said at the start."""
+    reminder: str | None = None
+    """A short safety reminder, said again before each new exercise."""
     music: Path | None = None
     """A song under the voice, resolved relative to the routine file."""
     cover: Path | None = None

@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
-from .loader import (DEFAULTS_KEYS, EXERCISE_KEYS, PHASE_KEYS, REST_KEYS, ROUTINE_KEYS,
-                     SECTION_KEYS, Key)
+from .loader import (BREATH_KEYS, DEFAULTS_KEYS, EXERCISE_KEYS, PHASE_KEYS, REST_KEYS,
+                     ROUTINE_KEYS, SECTION_KEYS, Key)
+from .model import LEVELS
 
 _COUNT = {"oneOf": [{"type": "integer", "minimum": 1},
                     {"type": "string", "pattern": r"^\s*\d+\s*(-\s*\d+\s*)?$"}]}
 _SECONDS = {"oneOf": [{"type": "number", "minimum": 0},
                       {"type": "string", "pattern": r"^[\d.:\sa-z-]+$"}]}
+
+
+def _by_level(one: dict) -> dict:
+    """`{easy: 8, medium: 15}`: a value per level."""
+    return {"type": "object", "additionalProperties": False, "minProperties": 1,
+            "properties": {level: one for level in LEVELS}}
+
+
+def _flexible(one: dict, per_set: bool) -> dict:
+    """A value, a value per level, and (for reps, hold, time) a list of one per set."""
+    choices = [*one["oneOf"], _by_level(one)]
+    if per_set:
+        choices.append({"type": "array", "minItems": 1, "maxItems": 20,
+                        "items": {"oneOf": choices[:]}})
+    return {"oneOf": choices}
 
 
 def _value(key: Key) -> dict:
@@ -17,8 +33,9 @@ def _value(key: Key) -> dict:
                          else {"type": "string", "minLength": 1}),
         "texts": lambda: {"oneOf": [{"type": "string"},
                                     {"type": "array", "items": {"type": "string"}}]},
-        "count": lambda: _COUNT,
-        "seconds": lambda: _SECONDS,
+        "count": lambda: _flexible(_COUNT, key.per_set),
+        "seconds": lambda: _SECONDS if key.zero else _flexible(_SECONDS, key.per_set),
+        "breath": lambda: _object(BREATH_KEYS),
         "choice": lambda: {"enum": list(key.choices)},
         "items": lambda: {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/item"}},
         "tempo": lambda: {"$ref": "#/$defs/tempo"},

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from audiocoach.compiler import compile_routine
 from audiocoach.errors import RoutineError
-from audiocoach.loader import (EXERCISE_KEYS, LIMITS, PHASE_KEYS, REST_KEYS, ROUTINE_KEYS,
+from audiocoach.loader import (BREATH_KEYS, EXERCISE_KEYS, LIMITS, PHASE_KEYS, REST_KEYS, ROUTINE_KEYS,
                                SECTION_KEYS, DEFAULTS_KEYS, Key, parse_routine)
 from audiocoach.model import LEVELS
 
@@ -224,6 +224,7 @@ def routines(bad_in: int | None) -> st.SearchStrategy:
                                                                     phase, phase)),
                                      min_size=1, max_size=3),
                             st.just([]) | junk)
+    kinds["breath"] = mostly(mapping_of(BREATH_KEYS, ["inhale"], {"in": kinds["seconds"]}), junk)
     kinds["defaults"] = mostly(mapping_of(DEFAULTS_KEYS, ["hold", "set"], {}), junk)
 
     exercise = mapping_of(EXERCISE_KEYS, ["rep", "name", "Exercise"], {"exercise": name},
@@ -327,7 +328,7 @@ def test_strategies_know_the_loader():
     kinds = {k.kind for t in (ROUTINE_KEYS, EXERCISE_KEYS, SECTION_KEYS, REST_KEYS, PHASE_KEYS,
                               DEFAULTS_KEYS) for k in t.values()}
     assert kinds <= {"text", "texts", "count", "seconds", "choice", "items", "tempo", "rest",
-                     "defaults"}
+                     "defaults", "breath"}
 
 
 @DEFAULT

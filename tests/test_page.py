@@ -259,7 +259,7 @@ def test_known_moments_of_the_short_routine(page, rendered):
         (at(text="two", exercise="Bridge", set=2, side="right", rep=1, phase="hold"),
          "Bridge", "Set 2 of 2 · right · rep 1 of 2", "Hold"),
         (at(text="inhale, arch into cow", rep=2), "Cat-cow", "rep 2 of 2", "Work"),
-        (at(text="switch sides", set=2), "Bridge", "Set 2 of 2 · right", "Rest"),
+        (at(text="now the other side: right side"), "Bridge", "Set 1 of 2 · right", "Rest"),
         (at(text="two", exercise="Pulses", phase="work"), "Pulses", "", "Work"),
         (at(text="Workout complete. Well done."), "Pulses", "", "Done"),
     ]

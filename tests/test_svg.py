@@ -58,7 +58,7 @@ def test_axis_labels_are_minutes_from_zero_to_the_end(script):
     assert labels[0] == "0:00"
     assert [seconds(x) for x in labels] == [60 * m for m in range(len(labels))]
     assert seconds(labels[-1]) <= script.duration < seconds(labels[-1]) + 60
-    assert end.text == "2:06" and seconds(end.text) == round(script.duration)
+    assert seconds(end.text) == round(script.duration)
     for t in ticks:  # each label stands where its minute is
         assert float(t.get("x")) == pytest.approx(
             x_of(int(t.get("data-seconds")) * 1000, script.duration_ms), abs=0.01)
