@@ -307,6 +307,7 @@ class _Timeline:
                 lines.append((ex.name, NAME_PAUSE_MS))
                 if side and ex.sides in ("both", "left", "right"):
                     lines.append((side_phrase(ex.side, side), PAUSE_MS))
+                lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
                 if (first_time and self.coaching != "brief") or self.coaching == "full":
                     lines += [(t, PAUSE_MS) for t in ex.setup]
                 if first_time and self.reminder and self.coaching != "brief":
@@ -324,7 +325,6 @@ class _Timeline:
                                   PAUSE_MS))
                 if self.coaching == "full":
                     lines += [(t, PAUSE_MS) for t in ex.setup]
-            if i == 0 or s != order[i - 1][0] or not ex.switch_every_set:
                 lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
             self.get_ready(lines, gap_start, gap_s * 1000)
             cues = ex.cues if (s == 1 and order[i][1] == order[0][1]) else ()
@@ -399,6 +399,7 @@ class _Timeline:
             self.say(word, phase="countdown")
         self.wait_until(start + 3000)
         self.say(phrase("go"), phase="countdown")
+        self.wait_until(self.last_end + PAUSE_MS)  # the work starts a pause after "go"
 
     # -- the work of one set -----------------------------------------------------------------
 
@@ -553,9 +554,10 @@ class _Timeline:
         marks: list[tuple[float, str]] = []
         if length > COUNT_EVERY_SECOND_UP_TO * 1000:
             marks.append((length / 2, phrase("halfway")))
-        if length >= 30000:
-            marks.append((length - 10000, phrase("seconds left", time=say_seconds(10))))
-        for at, text in marks:
+        for left in range(10000, int(length) - 4999, 10000):  # "twenty seconds left", ...
+            if abs(length - left - length / 2) >= 2000:
+                marks.append((length - left, phrase("seconds left", time=say_seconds(left / 1000))))
+        for at, text in sorted(marks):
             if self.now <= start + at:
                 self.wait_until(start + at)
                 self.say(text, phase=phase)

@@ -63,7 +63,7 @@ class Pyttsx3Engine:
         if voice.voice or sys.platform.startswith("linux"):
             wanted = voice.voice or DEFAULT_LINUX_VOICE
             ids = {v.id for v in self.engine.getProperty("voices")}
-            if wanted not in ids:
+            if not _known(wanted, ids):
                 raise EngineError(f"pyttsx3 has no voice '{wanted}'",
                                   hint="`audiocoach voices` lists the installed ones")
             self.engine.setProperty("voice", wanted)
@@ -86,6 +86,27 @@ class Pyttsx3Engine:
             if speech is not None:
                 return speech
         raise EngineError(f"pyttsx3 wrote no audio for the phrase '{text}'")
+
+
+def _known(wanted: str, ids: set[str]) -> bool:
+    """Whether eSpeak NG has the voice: an id from its list, or such an id with a "+variant"
+    suffix ("gmw/en-us+edward") whose variant file is in its data. (eSpeak takes an unknown
+    variant without complaint and speaks the plain voice, so the file is looked for.)"""
+    base, plus, variant = wanted.partition("+")
+    if base not in ids:
+        return False
+    if not plus:
+        return True
+    folders = [Path(p) / "voices" / "!v" for p in _data_paths()]
+    folders = [f for f in folders if f.is_dir()]
+    return not folders or any((f / variant).is_file() for f in folders)
+
+
+def _data_paths() -> list[str]:
+    paths = [os.environ.get("ESPEAK_DATA_PATH", "")]
+    paths += [f"/usr/lib/{arch}/espeak-ng-data" for arch in ("x86_64-linux-gnu",
+                                                             "aarch64-linux-gnu")]
+    return [p for p in paths + ["/usr/share/espeak-ng-data"] if p]
 
 
 def _read_wav(path: Path) -> Speech | None:
