@@ -26,7 +26,7 @@ from scipy.signal import oaconvolve, resample_poly
 from .speech import Speech
 
 SAMPLE_RATE = 44100
-TARGET_LUFS = -15.5  # the workout as a whole measures ~0.5 LU under its clips
+TARGET_LUFS = -15.0  # a workout as a whole measures about 1 LU under its clips (see normalize)
 CEILING_DBTP = -1.5  # true-peak ceiling before encoding; MP3 adds a little overshoot
 SILENCE_DBFS = -45.0
 FADE_MS = 5
@@ -47,12 +47,12 @@ def prepare(speech: Speech) -> np.ndarray:
 
 
 def normalize(samples: np.ndarray) -> np.ndarray:
-    """Gain to TARGET_LUFS, then a soft peak limiter; repeated (at most three times) while
+    """Gain to TARGET_LUFS, then a soft peak limiter; repeated (at most six times) while
     limiting has pulled the loudness more than 0.3 LU off target. The limiter works on sample
     peaks with a 0.5 dB margin; one true-peak measurement (4x oversampled) at the end makes
     sure the clip is under the true-peak ceiling."""
     ceiling = 10 ** (CEILING_DBTP / 20)
-    for _ in range(3):
+    for _ in range(6):
         off = TARGET_LUFS - loudness(samples)
         if abs(off) < 0.3:
             break

@@ -18,6 +18,7 @@ import yaml
 from .errors import Problem, RoutineError
 from .model import (LEVELS, SIDE_MEANINGS, Block, Breath, Exercise, Phase, Range, Rests, Routine,
                     fixed)
+from .phrases import phrase
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_TEXT = 400  # characters in one cue
@@ -676,7 +677,7 @@ class _Reader:
 def _with_hold(tempo: tuple[Phase, ...], reps: Range | None, hold: Range,
                breaths: Range | None, aloud: bool) -> tuple[tuple[Phase, ...], Range]:
     """`hold:` adds a hold after the first phase of each rep; alone it is a static hold."""
-    cue = "hold" if not breaths else "hold, and breathe deeply"
+    cue = phrase("hold") if not breaths else phrase("hold and breathe")
     held = Phase("hold", hold, say=cue, count=aloud and not breaths, breaths=breaths)
     if reps is None:
         return (held,), fixed(1)

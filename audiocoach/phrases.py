@@ -15,7 +15,8 @@ EN = {
     "rep": "rep {n}",             # a rep's count when a counted hold follows: "rep two ... hold, two"
     "last rep": "last one",
     # holds, timed work and breaths
-    "hold": "hold",
+    "hold": "and hold",           # not a bare "hold": a recogniser (and a tired patient) hears "go"
+    "hold and breathe": "and hold, breathe deeply",
     "halfway": "halfway",
     "seconds left": "{time} left",
     "relax": "and relax",

@@ -190,7 +190,8 @@ def prescription(session: Session) -> str:
     parts = []
     for ex in session.routine.exercises():
         level = session.level
-        dose = (f"{ex.sets.count(level)}×{ex.reps.count(level)}" if ex.reps
+        dose = ("-".join(str(r.count(level)) for r in ex.set_reps) if ex.set_reps
+                else f"{ex.sets.count(level)}×{ex.reps.count(level)}" if ex.reps
                 else f"{ex.sets.count(level)}×{ex.time.pick(level):g}s" if ex.time else "")
         holds = [p for p in ex.tempo if p.name == "hold" and p.seconds.high > 0]
         if holds:

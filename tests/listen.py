@@ -29,7 +29,8 @@ from scipy.signal import resample_poly
 RECOGNISER_RATE = 16000
 BEFORE_S = 0.05  # cut from this long before an event's start ...
 AFTER_S = 0.1  # ... to this long after its end
-FLOOR_DB = -70.0  # the noise floor added under each cut, dBFS (see the module docstring)
+FLOOR_DB: float | None = -70.0
+"""The noise floor added under each cut, dBFS (see the module docstring); None: none."""
 
 _decoders: dict[str, object] = {}
 
@@ -77,14 +78,15 @@ def heard(audio: np.ndarray, rate: int, events: Sequence, phrases: Iterable[str]
     samples = _as_int16_scale(audio)
     common = gcd(RECOGNISER_RATE, rate)
     up, down = RECOGNISER_RATE // common, rate // common
-    floor = 32768 * 10 ** (FLOOR_DB / 20)
+    floor = 32768 * 10 ** (FLOOR_DB / 20) if FLOOR_DB is not None else 0.0
     out = []
     for event in events:
         a = max(0, int(round((event.start - BEFORE_S) * rate)))
         b = min(len(samples), int(round((event.end + AFTER_S) * rate)))
         cut = resample_poly(samples[a:b], up, down) if up != down else samples[a:b]
-        noise = np.random.default_rng(a).normal(0.0, floor, len(cut))
-        pcm = np.clip(np.round(cut + noise), -32768, 32767).astype("<i2")
+        if floor:
+            cut = cut + np.random.default_rng(a).normal(0.0, floor, len(cut))
+        pcm = np.clip(np.round(cut), -32768, 32767).astype("<i2")
         decoder.start_utt()
         decoder.process_raw(pcm.tobytes(), full_utt=True)
         decoder.end_utt()
@@ -97,12 +99,11 @@ def heard(audio: np.ndarray, rate: int, events: Sequence, phrases: Iterable[str]
 
 def authored_texts(routine) -> set[str]:
     """Every text the routine's author wrote that may be said: the title, the equipment line,
-    the safety note, exercise names, section titles, setup lines, form cues and phase cues."""
+    the safety note and reminder, exercise names, section titles, setup lines, form cues and phase cues."""
     from audiocoach.model import Block
 
     texts = {routine.title}
-    if routine.safety:
-        texts.add(routine.safety)
+    texts.update(t for t in (routine.safety, getattr(routine, "reminder", None)) if t)
 
     def walk(items) -> None:
         for item in items:
@@ -161,11 +162,9 @@ class Listening:
     def crossed(self, a: str = "hold", b: str = "go") -> list[tuple[str, str]]:
         """The events where a cue with the word `a` was heard as one with the word `b`, or
         the other way round."""
-        def has(text: str, word: str) -> bool:
-            return word in normalise(text).split()
         return [(said, got) for said, got in self.tried
-                if (has(said, a) and has(got, b) and not has(said, b))
-                or (has(said, b) and has(got, a) and not has(said, a))]
+                if (has_word(said, a) and has_word(got, b) and not has_word(said, b))
+                or (has_word(said, b) and has_word(got, a) and not has_word(said, a))]
 
     def report(self) -> str:
         lines = [f"{self.score:.1%} of {sum(self.counts.values())} built-in cues "
@@ -175,16 +174,37 @@ class Listening:
         return "\n".join(lines)
 
 
-def listen(audio: np.ndarray, rate: int, script, routine, per_text: int | None = 2) -> Listening:
-    """Recognise the built-in cues of `script` in `audio`: each distinct text at its first
-    `per_text` occurrences (None: every one), against a grammar of all its built-in texts."""
-    events = builtin_events(script, routine)
-    counts = Counter(e.text for e in events)
+def has_word(text: str, word: str) -> bool:
+    return word in normalise(text).split()
+
+
+def _first(events: list, per_text: int | None) -> list:
     seen: Counter = Counter()
     chosen = []
     for e in events:
         if per_text is None or seen[e.text] < per_text:
             seen[e.text] += 1
             chosen.append(e)
+    return chosen
+
+
+def listen(audio: np.ndarray, rate: int, script, routine, per_text: int | None = 2) -> Listening:
+    """Recognise the built-in cues of `script` in `audio`: each distinct text at its first
+    `per_text` occurrences (None: every one), against a grammar of all its built-in texts."""
+    events = builtin_events(script, routine)
+    counts = Counter(e.text for e in events)
+    chosen = _first(events, per_text)
     got = heard(audio, rate, chosen, counts)
+    return Listening(counts, [(e.text, h) for e, h in zip(chosen, got)])
+
+
+def listen_for(audio: np.ndarray, rate: int, script, routine, words: Sequence[str] = ("hold", "go"),
+               per_text: int | None = 2) -> Listening:
+    """Recognise every speech event with one of `words` in it, built-in or written by the
+    author (a phase cue "hold"), against a grammar of the built-in texts and those events."""
+    events = [e for e in script.events if e.kind == "speech" and e.text
+              and any(has_word(e.text, w) for w in words)]
+    counts = Counter(e.text for e in events)
+    chosen = _first(events, per_text)
+    got = heard(audio, rate, chosen, {*counts, *(e.text for e in builtin_events(script, routine))})
     return Listening(counts, [(e.text, h) for e, h in zip(chosen, got)])

@@ -151,7 +151,7 @@ def test_a_form_cue_goes_in_a_long_hold_without_moving_the_rep():
     coached = compile_routine(parse_routine(MOVES.format(hold=15, cues="cues: [Breathe.]")))
     assert coached.duration_ms == plain.duration_ms
     cue = next(e for e in coached.events if e.phase == "form")
-    assert cue.rep == 1 and any(e.text == "hold" and e.rep == 1 and e.start_ms < cue.start_ms
+    assert cue.rep == 1 and any(e.text == "and hold" and e.rep == 1 and e.start_ms < cue.start_ms
                                 for e in coached.events)
 
 

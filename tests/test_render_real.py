@@ -92,3 +92,19 @@ def test_speech_is_where_the_script_says_not_in_silence(rendered):
         if e.kind == "speech":
             segment = env[int(e.start * RATE):int(e.end * RATE)]
             assert segment.max() > 0.02, e.text
+
+
+def test_every_two_phrases_have_a_pause_that_you_can_hear(rendered):
+    """Heard, not only scheduled: between two phrases the decoded audio goes quiet for at
+    least 200 ms (the script leaves 250 ms; 50 ms either side is left for the encoder's
+    smearing and the clips' fades)."""
+    result, audio = rendered
+    env = envelope(audio, 10)
+    events = result.script.events
+    quiet = 10 ** (-50 / 20)
+    for a, b in zip(events, events[1:]):
+        if a.kind != "speech" or b.kind != "speech":
+            continue  # a tone between two phrases is a pause of its own kind
+        span = env[int((a.end + 0.02) * RATE):int((b.start - 0.02) * RATE)]
+        run = np.diff(np.flatnonzero(np.concatenate([[True], span >= quiet, [True]])))
+        assert run.max() - 1 >= 0.2 * RATE, (a.text, b.text, (b.start - a.end))

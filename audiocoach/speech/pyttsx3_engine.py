@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import EngineError
 from . import Speech, Voice
 
-DEFAULT_LINUX_VOICE = "gmw/en-us"
+DEFAULT_LINUX_VOICE = "gmw/en-us+edward"  # en-us, Klatt synthesis; see scripts/listen
 INSTALL_HINT = ("pip install pyttsx3 espeakng-loader (Linux), or install eSpeak NG "
                 "(apt-get install libespeak-ng1)")
 PARALLEL = True  # one engine per process; the cache runs several processes
