@@ -181,7 +181,7 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
         for si, s in enumerate(sides):
             for r in range(1, rounds + 1):
                 here = context
-                if b.title and r == 1 and si == 0:
+                if b.title and r == 1 and si == 0 and b.title != routine.title:
                     pending.append((b.title, NAME_PAUSE_MS))
                 if rounds > 1:
                     pending.append((phrase("round of", n=words(r), total=words(rounds)),
@@ -201,15 +201,31 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
     return out
 
 
-def _set_order(ex: Exercise, occ_side: str | None, sets: int) -> list[tuple[int, str | None]]:
-    """(set, side) in the order they are done. `sides: both` does every set on the left, then
-    every set on the right, unless the routine asks to switch after every set."""
+def _set_order(ex: Exercise, occ_side: str | None, sets: int, first: str | None = None
+               ) -> list[tuple[int, str | None]]:
+    """(set, side) in the order they are done. `sides: both` does every set on the left (or
+    on `first`, the side the patient already lies on), then every set on the other side,
+    unless the routine asks to switch after every set."""
     if ex.sides == "both":
+        both = ("right", "left") if first == "right" else ("left", "right")
         if ex.switch_every_set:
-            return [(s, side) for s in range(1, sets + 1) for side in ("left", "right")]
-        return [(s, side) for side in ("left", "right") for s in range(1, sets + 1)]
+            return [(s, side) for s in range(1, sets + 1) for side in both]
+        return [(s, side) for side in both for s in range(1, sets + 1)]
     side = ex.sides if ex.sides in ("left", "right") else occ_side
     return [(s, side) for s in range(1, sets + 1)]
+
+
+_BREATH_PHASES = ("inhale", "exhale", "hold", "breathe in", "breathe out")
+_SIDED, _OTHER = "{side}", "{other}"
+
+
+def _sided(text: str, side: str | None) -> str:
+    """A setup line or cue with {side} and {other} filled in: 'band around your {side}
+    foot' -> 'band around your left foot'."""
+    if side is None or "{" not in text:
+        return text
+    other = "right" if side == "left" else "left"
+    return text.replace(_SIDED, phrase(side)).replace(_OTHER, phrase(other))
 
 
 class _Timeline:
@@ -227,6 +243,7 @@ class _Timeline:
         self.warnings: list[str] = []
         self.tags: dict = {}
         self.where = ""  # "line:col: Exercise" for warnings
+        self.lying_on: str | None = None  # the side a side-lying exercise ended on
 
     # -- primitives ----------------------------------------------------------------------
 
@@ -287,7 +304,7 @@ class _Timeline:
         ex = occ.exercise
         self.where = f"{ex.line}:{ex.col}: {ex.name}"
         sets = len(ex.set_reps or ex.set_holds or ex.set_times) or ex.sets.count(level)
-        order = _set_order(ex, occ.side, sets)
+        order = _set_order(ex, occ.side, sets, self.lying_on if ex.side == "lying" else None)
         chapter_start = 0
         teaching = first_time or self.coaching == "full"
         for i, (s, side) in enumerate(order):
@@ -309,7 +326,7 @@ class _Timeline:
                     lines.append((side_phrase(ex.side, side), PAUSE_MS))
                 lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
                 if (first_time and self.coaching != "brief") or self.coaching == "full":
-                    lines += [(t, PAUSE_MS) for t in ex.setup]
+                    lines += [(_sided(t, side), PAUSE_MS) for t in ex.setup]
                 if first_time and self.reminder and self.coaching != "brief":
                     lines.append((self.reminder, PAUSE_MS))
             else:
@@ -324,20 +341,26 @@ class _Timeline:
                     lines.append((phrase("other side", side=side_phrase(ex.side, side or "")),
                                   PAUSE_MS))
                 if self.coaching == "full":
-                    lines += [(t, PAUSE_MS) for t in ex.setup]
-                lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
+                    lines += [(_sided(t, side), PAUSE_MS) for t in ex.setup]
+                elif new_side and self.coaching != "brief":  # "band around your right foot"
+                    lines += [(_sided(t, side), PAUSE_MS) for t in ex.setup if _SIDED in t
+                              or _OTHER in t]
+                if new_set:
+                    lines.append((self.set_line(ex, level, s, sets), PAUSE_MS))
+                else:  # the same set on the other side: its dose, not "last set" again
+                    lines.append((self.dose(ex, level, s), PAUSE_MS))
             self.get_ready(lines, gap_start, gap_s * 1000)
-            cues = ex.cues if (s == 1 and order[i][1] == order[0][1]) else ()
+            cues = ex.cues if (s == 1 and side == order[0][1]) else ()
             if self.coaching == "full":
                 cues = ex.cues
             elif self.coaching == "brief":
                 cues = ex.cues[:1] if i == 0 and first_time else ()
             elif not first_time:
                 cues = cues[:1]
-            teach = teaching and (i == 0 or self.coaching == "full") and \
-                self.coaching != "brief"
-            self.work(ex, level, s, side, cues, teach)
+            teach = self.coaching != "brief" and (teaching or i == 0)
+            self.work(ex, level, s, side, cues, teach, reps_taught=TEACH_REPS if teaching else 1)
             self.tone("end")
+        self.lying_on = order[-1][1] if ex.side == "lying" and ex.sides == "both" else None
         return chapter_start
 
     def set_end(self, prev: _Occurrence, rest_s: float, announce: str | None) -> None:
@@ -375,10 +398,13 @@ class _Timeline:
                                                             "breaths"))
             return phrase("dose hold", time=say_seconds(hold.seconds.pick(level)))
         text = plural(reps, "reps")
+        if not ex.count_reps and all(p.name in _BREATH_PHASES for p in tempo):
+            text = plural(reps, "breath reps")  # a breathing drill: "six breaths"
         if hold is not None and hold.breaths:
             return phrase("dose reps with breaths", reps=text,
                           breaths=plural(hold.breaths.count(level), "breaths"))
-        if hold is not None and hold.seconds.pick(level) >= 2 and ex.count_reps:
+        if hold is not None and hold.seconds.pick(level) >= 2 and ex.count_reps and \
+                not all(p.name in _BREATH_PHASES for p in tempo):
             return phrase("dose held reps", reps=text, time=say_seconds(hold.seconds.pick(level)))
         if ex.sides == "alternate":
             return phrase("dose reps each side", reps=text)
@@ -404,7 +430,7 @@ class _Timeline:
     # -- the work of one set -----------------------------------------------------------------
 
     def work(self, ex: Exercise, level: Level, s: int, side: str | None,
-             cues: tuple[str, ...], teach: bool) -> None:
+             cues: tuple[str, ...], teach: bool, reps_taught: int = TEACH_REPS) -> None:
         self.tags = {**self.tags, "side": side}
         time = ex.time_in(s, level)
         if time is not None:
@@ -419,15 +445,19 @@ class _Timeline:
             cue_at.setdefault(1 + j * reps // len(cues), []).append(cue)
         for i, (rep, move_side) in enumerate(moves):
             first_move = move_side != "right" or ex.sides != "alternate"
-            form = cue_at.pop(rep, []) if first_move else []
+            form = [_sided(c, side) for c in cue_at.pop(rep, [])] if first_move else []
             rest_after = ex.rests.rep * 1000 if i < len(moves) - 1 else 0.0
-            self.rep(ex, level, tempo, rep, reps, move_side, form, teach and rep <= TEACH_REPS,
-                     rest_after)
+            rest_before = ex.rests.rep * 1000 if i else 0.0
+            self.rep(ex, level, tempo, rep, reps, move_side, form, teach and rep <= reps_taught,
+                     rest_after, rest_before)
 
     def rep(self, ex: Exercise, level: Level, tempo: tuple[Phase, ...], rep: int, reps: int,
-            side: str | None, form: list[str], teach: bool, rest_after: float) -> None:
+            side: str | None, form: list[str], teach: bool, rest_after: float,
+            rest_before: float) -> None:
         """One rep: its count, then each phase on its beat, then the rest after it. Form
-        cues go into a quiet stretch that fits them, or the rep waits for them."""
+        cues go into a quiet stretch of a hold that fits them ("keep breathing" while you
+        hold); otherwise they are said before the rep, in the rest before it, and the rep
+        waits for them if that rest is too short."""
         self.tags = {**self.tags, "side": side, "rep": rep}
         mark = (len(self.events), self.now, self.last_end, self.pause_after_last,
                 len(self.warnings))
@@ -450,41 +480,48 @@ class _Timeline:
                 self.events.append(Event(at, at + self.ms(cue), "speech", text=cue,
                                          **{**self.tags, "phase": "form"}))
             return
-        # no room: the rep waits for its form cues
+        # no room in a hold: before the rep, in the rest before it; the rep waits if needed
         del self.events[mark[0]:]
         del self.warnings[mark[4]:]
         self.now, self.last_end, self.pause_after_last = mark[1], mark[2], mark[3]
+        rep_start = self.now
+        self.now = max(self.last_end + self.pause_after_last,
+                       int(rep_start - rest_before + PAUSE_MS))
         for cue in form:
             self.say(cue, phase="form")
+        self.wait_until(rep_start)
         self.wait_until(self.last_end + PAUSE_MS)
         self.rep_moves(ex, level, tempo, rep, reps, side, teach, rest_after)
 
     def quiet_stretches(self, first: int) -> list[tuple[int, int]]:
-        """Where a form cue may go among the events laid out since `first`: between two
-        phrases, a pause away from each, and never before the rep's first phase cue."""
+        """Where a form cue may go among the events laid out since `first`: inside a hold,
+        between two of its phrases, a pause away from each."""
         said = sorted((e for e in self.events[first:] if e.kind == "speech"),
                       key=lambda e: e.start_ms)
         out = []
-        bounds = [(e.start_ms, e.end_ms) for e in said] + [(self.now, self.now)]
-        for (_, end), (start, _) in zip(bounds, bounds[1:]):
-            if start - end >= 2 * PAUSE_MS:
-                out.append((end + PAUSE_MS, start - PAUSE_MS))
+        for a, b in zip(said, said[1:]):
+            if a.phase == b.phase == "hold" and b.start_ms - a.end_ms >= 2 * PAUSE_MS:
+                out.append((a.end_ms + PAUSE_MS, b.start_ms - PAUSE_MS))
         return out
 
     def rep_moves(self, ex: Exercise, level: Level, tempo: tuple[Phase, ...], rep: int,
                   reps: int, side: str | None, teach: bool, rest_after: float) -> None:
         rep_start = self.now
         if ex.sides != "alternate" or side == "left":
+            # "rep two", not "two", when a counted hold follows: "rep two ... hold, two"
+            held = any(p.count for p in tempo)
             if rep == reps and reps > 1 and ex.count_reps:
                 self.say(phrase("last rep"), phase=tempo[0].name)
-            elif ex.count_reps and reps > 1:
-                # "rep two", not "two", when a counted hold follows: "rep two ... hold, two"
-                held = any(p.count for p in tempo)
+            elif ex.count_reps and reps > 1 and (rep > 1 or held):
+                # rep one's bare "one" would follow "three, two, one, go": "go" is rep one
                 self.say(phrase("rep", n=words(rep)) if held else words(rep),
                          phase=tempo[0].name)
         if ex.sides == "alternate" and side:
-            self.say(side_phrase(ex.side, side, short=not teach), phase="side")
-        start = rep_start
+            self.say(side_phrase(ex.side, side, short=not teach and " and " not in
+                                 (ex.side or "")), phase="side")
+        said = len(self.events) and self.events[-1].start_ms >= rep_start
+        # the first phase starts once its count and side are said: the move gets its time
+        start = self.last_end + self.pause_after_last if said else rep_start
         for k, phase in enumerate(tempo):
             last = k == len(tempo) - 1
             length = self.phase(phase, level, ex, start, teach, rep,
@@ -497,6 +534,8 @@ class _Timeline:
         """Say one phase starting at `start`; returns its length in ms."""
         length = phase.seconds.pick(level) * 1000
         cue = self.phase_cue(phase, teach, rep, ex.count_reps)
+        if phase.name == "hold" and length < 2000 and not phase.breaths:
+            cue = None  # "a brief moment": "and hold" then "lower" a second later is choppy
         if cue:
             self.wait_until(start)
             self.say(cue, phase=phase.name)
@@ -526,7 +565,7 @@ class _Timeline:
         if not phase.say:
             return None
         if phase.name == "hold":
-            return phase.say  # a movement cue, always said
+            return phase.say  # a movement cue, always said (but not for a brief pause)
         if teach:
             return phase.say
         if self.coaching == "brief" and rep > 1 and counted:
@@ -554,9 +593,11 @@ class _Timeline:
         marks: list[tuple[float, str]] = []
         if length > COUNT_EVERY_SECOND_UP_TO * 1000:
             marks.append((length / 2, phrase("halfway")))
-        for left in range(10000, int(length) - 4999, 10000):  # "twenty seconds left", ...
-            if abs(length - left - length / 2) >= 2000:
-                marks.append((length - left, phrase("seconds left", time=say_seconds(left / 1000))))
+        lefts = [(length - left, phrase("seconds left", time=say_seconds(left / 1000)))
+                 for left in range(10000, int(length) - 4999, 10000)]  # "twenty seconds left"
+        if any(abs(at - length / 2) < 5000 for at, _ in lefts):
+            marks = []  # "halfway" right next to "twenty seconds left" is one mark too many
+        marks += lefts
         for at, text in sorted(marks):
             if self.now <= start + at:
                 self.wait_until(start + at)

@@ -50,6 +50,7 @@ EN = {
     # units
     "reps": ("rep", "reps"),
     "breaths": ("deep breath", "deep breaths"),
+    "breath reps": ("breath", "breaths"),
     "seconds": ("second", "seconds"),
     "minutes": ("minute", "minutes"),
 }

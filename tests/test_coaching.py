@@ -183,7 +183,8 @@ def test_less_talk_in_the_mini_band_routine_and_brief_is_brief():
 
 def test_long_phase_cues_are_said_on_the_first_reps_only():
     said = [e.text for e in speech(script_of("mini-band-lower-back.yaml"))]
-    assert said.count("exhale, raise the straight leg") == 2  # reps 1 and 2, first side
+    # reps 1 and 2 of each set on each side, the first time the exercise comes up
+    assert said.count("exhale, raise the straight leg") == 2 * 2 * 2
     assert said.count("exhale") > 20
 
 
@@ -224,15 +225,15 @@ def test_held_reps_have_a_rest_between_them():
               if e.exercise == "Superman" and e.rep]
     for rep in range(1, 10):
         last = max(e.end_ms for e in events if e.rep == rep and e.phase != "form")
-        first = min(e.start_ms for e in events if e.rep == rep + 1)
+        first = min(e.start_ms for e in events if e.rep == rep + 1 and e.phase != "form")
         assert first - last >= 3000
 
 
 def test_a_routine_can_still_switch_every_set():
     routine = parse_routine("title: S\nexercises:\n  - exercise: Clam\n    sets: 2\n    reps: 2\n"
                             "    sides: both\n    side: leg\n    switch: every set\n")
-    sides = [e.side for e in compile_routine(routine).events if e.rep]
-    assert sides == ["left"] * 2 + ["right"] * 2 + ["left"] * 2 + ["right"] * 2
+    done = [(e.set, e.side) for e in compile_routine(routine).events if e.rep]
+    assert list(dict.fromkeys(done)) == [(1, "left"), (1, "right"), (2, "left"), (2, "right")]
 
 
 # 8. little warning ----------------------------------------------------------------------
@@ -256,7 +257,8 @@ def test_long_holds_are_never_long_silences(hold):
     end = next(e for e in script.events if e.tone == "end")
     said = [e for e in speech(script) if go.start_ms <= e.start_ms < end.start_ms]
     marks = [e.text for e in said]
-    assert "halfway" in marks and marks[-3:] == ["three", "two", "one"]
+    assert any(m == "halfway" or m.endswith("seconds left") for m in marks)
+    assert marks[-3:] == ["three", "two", "one"]
     for a, b in zip(said, said[1:]):
         assert b.start_ms - a.end_ms <= 10000
     assert [e.text for e in script.events if e.start_ms > end.start_ms][0].startswith(
@@ -332,6 +334,6 @@ def test_check_warns_once_with_line_col_and_a_count(tmp_path):
     lines = result.output.splitlines()
     grows = [ln for ln in lines if "inhale phase" in ln]
     assert len(grows) == 1 and grows[0].startswith(f"{path}:3:5: warning: Cat:")
-    assert "6 times" in grows[0]
+    assert "2 times" in grows[0]  # the full cue on the first two reps; then "inhale" fits
     sides = [ln for ln in lines if "say what the side is" in ln]
     assert len(sides) == 1 and sides[0].startswith(f"{path}:7:5: warning: Clam:")

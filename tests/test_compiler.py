@@ -19,7 +19,11 @@ def test_seed_004_gives_450_counted_reps_and_an_easier_level():
                   if e.rep is not None and e.phase not in ("hold", "form", "side")
                   and e.text in (num2words(e.rep), f"rep {num2words(e.rep)}", "last one")]
         reps = 8 if level == "easy" else 15  # "do what you can and build up" to 15
-        assert len(counts) == 5 * reps * 3 * 2
+        # rep one starts on "go"; every other rep is counted, the last as "last one"
+        assert len(counts) == 5 * (reps - 1) * 3 * 2
+        assert [e.text for e in counts].count("last one") == 5 * 3 * 2
+        assert len(script.chapters) == 5 * 3 * 2 and len([e for e in script.events
+                                                           if e.text == "go"]) == 5 * 3 * 2
         assert len({e.exercise for e in counts}) == 5
 
 
