@@ -520,8 +520,11 @@ class _Timeline:
             self.say(side_phrase(ex.side, side, short=not teach and " and " not in
                                  (ex.side or "")), phase="side")
         said = len(self.events) and self.events[-1].start_ms >= rep_start
-        # the first phase starts once its count and side are said: the move gets its time
-        start = self.last_end + self.pause_after_last if said else rep_start
+        # a move led by its own cue ("lift") starts once the count and side are said, and so
+        # gets its whole phase; a silent phase starts on the count, which is its cue
+        led = self.phase_cue(tempo[0], teach, rep, ex.count_reps) is not None or \
+            ex.sides == "alternate"
+        start = self.last_end + self.pause_after_last if said and led else rep_start
         for k, phase in enumerate(tempo):
             last = k == len(tempo) - 1
             length = self.phase(phase, level, ex, start, teach, rep,
