@@ -3,9 +3,8 @@ Every AudiocoachError becomes a clean message and exit code here, in one place."
 
 from __future__ import annotations
 
-import re
-
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
 from .music import load_bed
+from .tags import read_cover
 from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
@@ -37,8 +37,8 @@ class _Group(click.Group):
         except AudiocoachError as err:
             if ctx.params.get("debug"):
                 raise
-            click.echo(f"error: {err}" if not isinstance(err, RoutineError) else str(err),
-                       err=True)
+            shown = str(err) if isinstance(err, RoutineError) else f"error: {err}"
+            click.echo(_plain(shown), err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; nothing half-written was left behind", err=True)
@@ -50,6 +50,18 @@ class _Group(click.Group):
 @click.version_option(package_name="audiocoach")
 def main(debug: bool) -> None:
     """Turn a written exercise routine into a voice-guided MP3 workout."""
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plain(text: str) -> str:
+    """Text from routine files (titles, cues, file names, the values problems quote), safe to
+    print: C0 and C1 control characters (ESC, CSI, BEL, CR, ...) are removed, so a routine
+    never sends the terminal an escape sequence; newlines and tabs stay. A lone surrogate,
+    which no terminal encoding takes, is shown as U+FFFD."""
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
 def _routine_files(paths: tuple[str, ...]) -> list[Path]:
@@ -114,8 +126,8 @@ def check(routines: tuple[str, ...]) -> None:
         try:
             routine = load_routine(path)
             for warning in routine_warnings(routine):
-                click.echo(f"{path}:{warning}")
-            click.echo(f"{path}: ok")
+                click.echo(_plain(f"{path}:{warning}"))
+            click.echo(_plain(f"{path}: ok"))
         except RoutineError as err:
             problems += err.problems
     if problems:
@@ -143,24 +155,31 @@ def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, e
         cache_ = PhraseCache(options.voice, cache, timeout=phrase_timeout)
         result, _ = timed_script(parsed, options, cache_)
     if fmt == "svg":
-        click.echo(timeline_svg(result), nl=False)
+        click.echo(_plain(timeline_svg(result)), nl=False)
     else:
-        click.echo(result.to_json() if fmt == "json" else cue_sheet(result), nl=fmt == "json")
+        click.echo(_plain(result.to_json() if fmt == "json" else cue_sheet(result)),
+                   nl=fmt == "json")
 
 
 @main.command("list")
 @click.argument("folder", default="routines", type=click.Path(path_type=Path))
 def list_routines(folder: Path) -> None:
-    """Show each routine: title, number of exercises, estimated length (medium)."""
+    """Show each routine: title, number of exercises, estimated length (medium). A routine
+    that is invalid, or over the limits, is marked and the others still listed."""
     for path in _routine_files((str(folder),)):
         try:
             routine = load_routine(path)
         except RoutineError:
-            click.echo(f"{path.name:34} (invalid: run `audiocoach check {path}`)")
+            click.echo(_plain(f"{path.name:34} (invalid: run `audiocoach check {path}`)"))
             continue
-        length = compile_routine(routine).duration_ms
-        click.echo(f"{path.name:34} {routine.title:38} "
-                   f"{len(routine.exercises()):2d} exercises  ~{clock(length)[:5]}")
+        try:
+            length = compile_routine(routine).duration_ms
+        except RoutineError:  # over the limits (4 hours, too many repeats)
+            click.echo(_plain(f"{path.name:34} {routine.title:38} (over the limits: run "
+                              f"`audiocoach check {path}`)"))
+            continue
+        click.echo(_plain(f"{path.name:34} {routine.title:38} "
+                          f"{len(routine.exercises()):2d} exercises  ~{clock(length)[:5]}"))
 
 
 @main.command()
@@ -216,6 +235,8 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
         raise RoutineError(bad)
     if music:
         load_bed(music)  # a bad music file is reported before anything is rendered
+    if cover:
+        read_cover(cover)  # and so is a cover that is not an image
     options = Options(
         level=level, coaching=coaching, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
         bitrate=int(bitrate), cache=cache, phrase_timeout=phrase_timeout, music=music,

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
+import stat
+import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Callable
 
 import yaml
 
-from .errors import Problem, RoutineError
+from .errors import AudiocoachError, Problem, RoutineError
 from .model import (LEVELS, SIDE_MEANINGS, Block, Breath, Exercise, Phase, Range, Rests, Routine,
                     fixed)
 from .phrases import phrase
@@ -53,8 +57,10 @@ ROUTINE_KEYS = {
     "reminder": Key("text", "A short safety reminder said before each new exercise (default "
                             "'Stop if it hurts.' when there is a safety note; null: none).",
                     zero=True),
-    "music": Key("text", "A song to loop under the voice (path relative to this file)."),
-    "cover": Key("text", "Cover art for the MP3, JPEG or PNG (path relative to this file)."),
+    "music": Key("text", "A song to loop under the voice (path relative to this file, in its "
+                         "folder or a subfolder)."),
+    "cover": Key("text", "Cover art for the MP3, JPEG or PNG of at most 10 MB (path relative "
+                         "to this file, in its folder or a subfolder)."),
     "defaults": Key("defaults", "Values every exercise inherits unless it says otherwise."),
     "exercises": Key("items", "The exercises and sections, in order.", required=True),
 }
@@ -132,6 +138,7 @@ _PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 _CLOCK = re.compile(r"^(\d+):([0-5]\d)$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _UNREADABLE = object()
+_SURROGATE = re.compile("[\ud800-\udfff]")
 SECONDS_HELP = "expected seconds such as 30, 30s, 45 sec, 2 min, 1m30s or 1:30"
 
 
@@ -247,13 +254,13 @@ class _Reader:
         return Routine(
             title=title,
             items=items,
-            description=self.text(keys.get("description")),
-            source=self.text(keys.get("source")),
+            description=self.text(keys.get("description"), spoken=False),
+            source=self.text(keys.get("source"), spoken=False),
             equipment=self.texts(keys.get("equipment")),
             safety=self.text(keys.get("safety")),
             reminder=self.reminder(keys, self.text(keys.get("safety"))),
-            music=self.beside(keys.get("music"), "music file"),
-            cover=self.beside(keys.get("cover"), "cover image"),
+            music=self.beside(keys.get("music"), "music file", _check_music),
+            cover=self.beside(keys.get("cover"), "cover image", _check_cover),
         )
 
     def reminder(self, keys: dict[str, yaml.Node], safety: str | None) -> str | None:
@@ -261,18 +268,41 @@ class _Reader:
             return self.text(keys["reminder"], allow_empty=True) or None
         return "Stop if it hurts." if safety else None
 
-    def beside(self, node: yaml.Node | None, what: str) -> Path | None:
-        """A file named relative to the routine file; it must exist."""
-        text = self.text(node)
+    def beside(self, node: yaml.Node | None, what: str, check: Callable[[Path], None]
+               ) -> Path | None:
+        """A file named relative to the routine file, inside the routine's folder (or a
+        subfolder of it): no absolute path, `~` or `..`, and no symlink that leads out. It
+        must be a regular file (never a device or FIFO, which are not opened at all), and be
+        what it is for: a cover a JPEG or PNG image, music a song the mixer can play."""
+        text = self.text(node, spoken=False)
         if text is None:
             return None
-        path = Path(self.name).parent / text
+        rule = "a routine names its files relative to its own folder, such as 'cover.jpg' " \
+               "or 'media/song.mp3'"
+        outside = _leaves_folder(text)
+        if outside:
+            self.problem(node, f"{what} '{text}' {outside}; {rule}")
+            return None
+        folder = Path(self.name).parent
+        path = folder / text
         try:
-            found = path.is_file()
-        except (OSError, ValueError):  # a name too long for the system, a NUL byte
-            found = False
-        if not found:
+            info = os.stat(path)
+            real, home = path.resolve(strict=True), folder.resolve(strict=True)
+        except (OSError, ValueError, RuntimeError):  # missing, too long, a NUL byte, a loop
             self.problem(node, f"{what} '{text}' not found (looked for {path})")
+            return None
+        if not real.is_relative_to(home):
+            self.problem(node, f"{what} '{text}' leads out of the routine's folder (to "
+                               f"{real}, through a symbolic link); {rule}")
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self.problem(node, f"{what} '{text}' is not a regular file (a folder, device, FIFO "
+                               "or socket)")
+            return None
+        try:
+            check(path)
+        except AudiocoachError as err:
+            self.problem(node, err.message + (f" ({err.hint})" if err.hint else ""))
             return None
         return path
 
@@ -533,7 +563,10 @@ class _Reader:
             self.problem(node, f"cannot read the value '{node.value}' (tagged {node.tag})")
             return _UNREADABLE
 
-    def text(self, node: yaml.Node | None, allow_empty: bool = False) -> str | None:
+    def text(self, node: yaml.Node | None, allow_empty: bool = False, spoken: bool = True
+             ) -> str | None:
+        """A text value. Every text is valid Unicode (a lone surrogate such as "\\ud800" is
+        refused, as it can never be written out); a `spoken` one has a letter or a digit."""
         if node is None:
             return None
         if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null") and allow_empty:
@@ -548,8 +581,21 @@ class _Reader:
         if not value and not allow_empty:
             self.problem(node, "expected text, got an empty value")
             return None
+        if _SURROGATE.search(value):
+            try:  # a pair of escapes ("\\ud83d\\ude00") is one character; alone, none
+                value = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le")
+            except UnicodeDecodeError:
+                code = ord(_SURROGATE.search(value)[0])  # type: ignore[index]
+                self.problem(node, f"the text has a lone surrogate (\\u{code:04x}), which is "
+                                   "not a character and cannot be written as UTF-8; write the "
+                                   "character itself")
+                return None
         if len(value) > MAX_TEXT:
             self.problem(node, f"text is {len(value)} characters; a cue is at most {MAX_TEXT}")
+            return None
+        if spoken and value and not any(unicodedata.category(c)[0] in "LN" for c in value):
+            self.problem(node, f"the text {value!r} has no letter or digit, so there is "
+                               "nothing to say; write words, or leave it out")
             return None
         return value
 
@@ -682,6 +728,27 @@ def _with_hold(tempo: tuple[Phase, ...], reps: Range | None, hold: Range,
     if reps is None:
         return (held,), fixed(1)
     return (tempo[0], held, *tempo[1:]), reps
+
+
+def _check_cover(path: Path) -> None:
+    from .tags import read_cover  # here: mutagen is only needed when there is a cover
+    read_cover(path)
+
+
+def _check_music(path: Path) -> None:
+    from .music import probe  # here: numpy and miniaudio are only needed when there is music
+    probe(path)
+
+
+def _leaves_folder(text: str) -> str | None:
+    """Why the file name `text` would reach outside the routine's folder, if it would."""
+    if text.startswith("~"):
+        return "starts with '~' (a home folder)"
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).anchor:
+        return "is an absolute path"
+    if ".." in re.split(r"[\\/]", text):
+        return "goes up out of the routine's folder with '..'"
+    return None
 
 
 def _kind(node: yaml.Node | None) -> str:

@@ -8,6 +8,8 @@ built whole (see mixer.py).
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -35,6 +37,33 @@ def load_bed(path: Path) -> Bed:
     if not Path(path).is_file():
         raise AudiocoachError(f"music file {path}: no such file")
     return _decode(str(Path(path).resolve()), Path(path).stat().st_mtime_ns)
+
+
+def probe(path: Path) -> None:
+    """Check, without decoding it whole, that `path` is a song load_bed will take: a regular
+    file (a device or FIFO is never opened), audio miniaudio decodes, at least a second long
+    and not silent. Decodes block by block until it has a second and some sound, so a song
+    costs a second's decoding. Raises the AudiocoachError load_bed would."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError) as err:
+        raise AudiocoachError(f"music file {path}: no such file") from err
+    if not stat.S_ISREG(info.st_mode):
+        raise AudiocoachError(f"music file {path} is not a regular file (a folder, device, "
+                              "FIFO or socket)", hint="use an MP3, OGG Vorbis, FLAC or WAV file")
+    frames, sound = 0, False
+    try:
+        for block in miniaudio.stream_file(str(path), nchannels=1,
+                                           sample_rate=clipmod.SAMPLE_RATE,
+                                           frames_to_read=clipmod.SAMPLE_RATE // 4):
+            frames += len(block)
+            sound = sound or bool(np.any(np.frombuffer(block, dtype=np.int16)))
+            if sound and frames >= clipmod.SAMPLE_RATE:
+                return
+    except miniaudio.MiniaudioError as err:
+        raise AudiocoachError(f"music file {path} could not be read as audio ({err})",
+                              hint="use an MP3, OGG Vorbis, FLAC or WAV file") from err
+    raise AudiocoachError(f"music file {path} is silent or shorter than a second")
 
 
 @lru_cache(maxsize=2)  # the same song under several routines is decoded once

@@ -201,13 +201,19 @@ def prescription(session: Session) -> str:
 
 
 def table(program: Program) -> str:
-    """The program as a Markdown table: week, day, routine, level, coaching, prescription."""
+    """The program as a Markdown table: week, day, routine, level, coaching, prescription.
+    Text from the files is one line, with `\\` and `|` escaped, so it stays in its cell."""
+    from .export.synced import one_line
+
+    def cell(text: object) -> str:
+        return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
+
     rows = ["| week | day | session | level | coaching | prescription |",
             "|---|---|---|---|---|---|"]
     for s in program.sessions:
-        rows.append(f"| {s.week} | {s.day} | {s.routine.title} | {s.level} | {s.coaching} | "
-                    f"{prescription(s)} |")
-    return f"# {program.title}\n\n" + "\n".join(rows) + "\n"
+        rows.append(f"| {s.week} | {s.day} | {cell(s.routine.title)} | {s.level} | "
+                    f"{s.coaching} | {cell(prescription(s))} |")
+    return f"# {one_line(program.title)}\n\n" + "\n".join(rows) + "\n"
 
 
 __all__ = ["Program", "Session", "load_program", "progress", "table"]

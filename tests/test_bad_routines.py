@@ -128,6 +128,15 @@ EXPECTED: dict[str, tuple[int | None, int | None, str]] = {
     "69-footnote-digit.yaml": (5, 11, "12²"),
     "70-time-nan.yaml": (5, 11, "nan"),
     "71-time-huge-number.yaml": (5, 11, f"at most {LIMITS['time']}"),
+    # files a routine names: in its own folder only
+    "73-cover-outside-folder.yaml": (2, 8, "cover image '../../../etc/shadow' goes up out of "
+                                           "the routine's folder with '..'"),
+    "74-music-absolute-path.yaml": (2, 8, "music file '/proc/self/environ' is an absolute path"),
+    "75-cover-home-folder.yaml": (2, 8, "starts with '~'"),
+    # text that cannot be written, or said
+    "76-lone-surrogate.yaml": (5, 12, "lone surrogate (\\ud800)"),
+    "77-cue-only-punctuation.yaml": (5, 12, "the text '...' has no letter or digit"),
+    "78-cue-zero-width.yaml": (5, 12, "has no letter or digit"),
 }
 
 

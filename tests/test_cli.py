@@ -49,8 +49,8 @@ def test_script_text_is_a_cue_sheet():
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("# Short test routine (medium, ")
-    assert any(line.startswith("00:") and 'Cat-cow · set 1 / rep 1  "one"' in line
-               for line in lines)
+    assert any(line.startswith("00:") and 'Cat-cow · set 1 / rep 1  "inhale, arch into cow"'
+               in line for line in lines)
 
 
 def test_script_json_follows_the_contract():

@@ -1,9 +1,24 @@
 """Synced text from the script: LRC (also embedded in the MP3 as USLT), WebVTT and SRT.
-Each speech event is one line, shown from its start to the next event's start."""
+Each speech event is one line, shown from its start to the next event's start.
+
+Text from a routine may hold anything: each writer makes it one line (`one_line`), and WebVTT
+also escapes what its cue text gives a meaning to (&, <, >, and so `-->`)."""
 
 from __future__ import annotations
 
+import re
+
 from ..script import Event, Script
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 control characters (newlines among them) and Unicode's line and paragraph
+separators."""
+
+
+def one_line(text: object) -> str:
+    """`text` as one line: each control character or line break becomes a space, and runs of
+    white space one space."""
+    return " ".join(_BREAKS.sub(" ", str(text)).split())
 
 
 def _lines(script: Script) -> list[tuple[int, int, str]]:
@@ -16,16 +31,29 @@ def _lines(script: Script) -> list[tuple[int, int, str]]:
 
 
 def _label(e: Event) -> str:
-    return " ".join(str(e.text).split())
+    return one_line(e.text)
+
+
+def _vtt_text(text: str) -> str:
+    """Cue text as WebVTT reads it: & and < start an escape or a tag, and > is escaped so that
+    `-->`, which ends a cue's text, can never appear."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _lrc_text(text: str) -> str:
+    """LRC has no escapes, and a line's leading [..] are its time tags (or [ti:] its title's
+    end): square brackets in text become round ones."""
+    return text.replace("[", "(").replace("]", ")")
 
 
 def lrc(script: Script) -> str:
     def stamp(ms: int) -> str:
         return f"[{ms // 60000:02d}:{ms % 60000 // 1000:02d}.{ms % 1000 // 10:02d}]"
 
-    head = [f"[ti:{script.title}]", "[by:audiocoach]",
+    head = [f"[ti:{_lrc_text(one_line(script.title))}]", "[by:audiocoach]",
             f"[length:{script.duration_ms // 60000:02d}:{script.duration_ms % 60000 // 1000:02d}]"]
-    return "\n".join(head + [f"{stamp(s)}{text}" for s, _, text in _lines(script)]) + "\n"
+    return "\n".join(head + [f"{stamp(s)}{_lrc_text(text)}" for s, _, text in _lines(script)]) \
+        + "\n"
 
 
 def _clock(ms: int, sep: str) -> str:
@@ -36,7 +64,8 @@ def _clock(ms: int, sep: str) -> str:
 
 
 def vtt(script: Script) -> str:
-    cues = [f"{_clock(s, '.')} --> {_clock(e, '.')}\n{text}" for s, e, text in _lines(script)]
+    cues = [f"{_clock(s, '.')} --> {_clock(e, '.')}\n{_vtt_text(text)}"
+            for s, e, text in _lines(script)]
     return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
 
 
