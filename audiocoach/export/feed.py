@@ -1,9 +1,14 @@
 """A podcast feed for a folder of rendered workouts: RSS 2.0 with the itunes and podcast
-namespaces, one item per workout MP3, and JSON chapters (Podcasting 2.0) for each."""
+namespaces, one item per workout MP3, and JSON chapters (Podcasting 2.0) for each.
+
+Every text a routine or a file name brings is passed through `xml_text`, which drops what
+XML 1.0 cannot hold; ElementTree escapes the rest (`&`, `<`, `>`, quotes)."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -14,6 +19,14 @@ from urllib.parse import quote
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 GUID_NAMESPACE = uuid.UUID("6f1f3b5e-4c0e-4d8a-9a51-a0d1c0ac0ac0")
+# what XML 1.0 forbids (section 2.2): control characters but tab, LF, CR; lone surrogates
+# (from a routine, or a file name that is not UTF-8); U+FFFE and U+FFFF
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold."""
+    return NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -27,10 +40,10 @@ class Item:
 def feed_xml(title: str, base_url: str, items: list[Item]) -> str:
     ET.register_namespace("itunes", ITUNES)
     ET.register_namespace("podcast", PODCAST)
-    base = base_url.rstrip("/") + "/"
+    base = xml_text(base_url).rstrip("/") + "/"
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    for tag, text in (("title", title), ("link", base), ("language", "en"),
+    for tag, text in (("title", xml_text(title)), ("link", base), ("language", "en"),
                       ("description", "Voice-guided workouts made with audiocoach.")):
         ET.SubElement(channel, tag).text = text
     ET.SubElement(channel, f"{{{ITUNES}}}author").text = "audiocoach"
@@ -38,18 +51,18 @@ def feed_xml(title: str, base_url: str, items: list[Item]) -> str:
     ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": "Health & Fitness"})
     for item in items:
         node = ET.SubElement(channel, "item")
-        ET.SubElement(node, "title").text = item.title
-        url = base + quote(item.mp3.name)
+        ET.SubElement(node, "title").text = xml_text(item.title)
+        url = base + _quoted(item.mp3.name)
         ET.SubElement(node, "enclosure", {"url": url, "length": str(item.mp3.stat().st_size),
                                           "type": "audio/mpeg"})
         # the GUID depends only on the file name, so re-rendering never makes a new episode
-        guid = uuid.uuid5(GUID_NAMESPACE, item.mp3.name)
+        guid = uuid.uuid5(GUID_NAMESPACE, os.fsencode(item.mp3.name).decode("utf-8", "replace"))
         ET.SubElement(node, "guid", {"isPermaLink": "false"}).text = str(guid)
         ET.SubElement(node, "pubDate").text = formatdate(item.mp3.stat().st_mtime, usegmt=True)
         ET.SubElement(node, f"{{{ITUNES}}}duration").text = str(round(item.seconds))
         if item.chapters:
             ET.SubElement(node, f"{{{PODCAST}}}chapters", {
-                "url": base + quote(chapters_name(item.mp3)),
+                "url": base + _quoted(chapters_name(item.mp3)),
                 "type": "application/json+chapters"})
     ET.indent(rss)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
@@ -58,9 +71,14 @@ def feed_xml(title: str, base_url: str, items: list[Item]) -> str:
 def chapters_json(item: Item) -> str:
     """JSON chapters, Podcasting 2.0 format."""
     return json.dumps({"version": "1.2.0", "chapters": [
-        {"startTime": c["start"], "endTime": c["end"], "title": c["title"]}
+        {"startTime": c["start"], "endTime": c["end"], "title": xml_text(c["title"])}
         for c in item.chapters]}, indent=1)
 
 
 def chapters_name(mp3: Path) -> str:
     return f"{mp3.stem}.chapters.json"
+
+
+def _quoted(name: str) -> str:
+    """A file name in a URL; one that is not UTF-8 keeps its bytes, as `serve` expects."""
+    return quote(name, errors="surrogateescape")
