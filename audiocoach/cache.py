@@ -5,15 +5,22 @@ Writes are atomic (temporary name, then rename), so two processes can share the 
 killed run leaves no half entry. A damaged entry (truncated, garbage, wrong format) is detected
 on read and made again. Missing phrases are synthesized in parallel across the cores when the
 engine allows it.
+
+The cache is only an optimisation: when it cannot be read or written (a read-only or full
+disk, a folder where an entry belongs, a file where a folder belongs) it gives one
+CacheWarning and the render goes on, synthesizing what it needs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import errno
 import os
+import stat
 import tempfile
 import threading
+import warnings
 import wave
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +43,14 @@ def default_folder() -> Path:
     return Path(platformdirs.user_cache_dir("audiocoach")) / "phrases"
 
 
+class CacheWarning(UserWarning):
+    """The phrase cache could not be read or written; the work went on without it."""
+
+
+class _NotAFile(OSError):
+    """Something other than a file (a folder, a FIFO) is where a cache entry belongs."""
+
+
 class PhraseCache:
     def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None,
                  timeout: float = PHRASE_TIMEOUT_S, min_per_worker: int = 100):
@@ -47,14 +62,33 @@ class PhraseCache:
         self.workers = workers or os.cpu_count() or 1
         self.synthesized = 0
         """How many phrases this cache had to synthesize (the rest were on disk)."""
+        self.fault: str | None = None
+        """The first problem with the cache folder, if any (it was warned of, once)."""
 
     def path(self, text: str) -> Path:
         digest = hashlib.sha256(f"{FORMAT_VERSION}|{self.voice.key()}|{text}".encode()).hexdigest()
         return self.folder / digest[:2] / f"{digest}.wav"
 
     def get(self, text: str) -> np.ndarray | None:
-        """The clip for `text`, or None when it is missing or damaged."""
-        return _read_clip(self.path(text))
+        """The clip for `text`, or None when it is missing, damaged or cannot be read."""
+        try:
+            return _read_clip(self.path(text))
+        except OSError as err:
+            self._warn("read", err)
+            return None
+
+    def _warn(self, doing: str, err: OSError) -> None:
+        """One CacheWarning per cache; the message names no entry, so that the warnings
+        module shows it once however many renders meet the same fault."""
+        if self.fault is not None:
+            return
+        why = err.strerror or str(err)
+        if isinstance(err, _NotAFile) or err.errno in (errno.EEXIST, errno.ENOTDIR,
+                                                       errno.EISDIR):
+            why += " (a file or folder of the cache is replaced by something else)"
+        self.fault = (f"cannot {doing} the phrase cache {self.folder}: {why}; going on "
+                      f"without it (phrases are synthesized as needed)")
+        warnings.warn(CacheWarning(self.fault), stacklevel=2)
 
     def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None
               ) -> dict[str, np.ndarray]:
@@ -80,9 +114,12 @@ class PhraseCache:
         workers = min(self.workers, len(texts) // self.min_per_worker)
         if workers < 2 or not runs_in_parallel(self.voice):
             engine = open_engine(self.voice)
-            for text in texts:
-                yield text, self._make(engine, text)
-                progress(1)
+            try:
+                for text in texts:
+                    yield text, self._make(engine, text)
+                    progress(1)
+            finally:
+                _close(engine)
             return
         chunks = [texts[i::workers] for i in range(workers)]
         # "spawn", not fork: a forked copy of a running speech engine can deadlock.
@@ -90,17 +127,23 @@ class PhraseCache:
         made: set[str] = set()
         try:
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for done in pool.map(_make_many, [self] * workers, chunks):
+                for done, fault in pool.map(_make_many, [self] * workers, chunks):
+                    if fault and self.fault is None:
+                        self.fault = fault
+                        warnings.warn(CacheWarning(fault), stacklevel=2)
                     for text, clip in done:
                         made.add(text)
                         yield text, clip
                         progress(1)
         except BrokenProcessPool:  # a worker could not start or died: finish in this process
             engine = open_engine(self.voice)
-            for text in texts:
-                if text not in made:
-                    yield text, self._get_or_make(engine, text)
-                    progress(1)
+            try:
+                for text in texts:
+                    if text not in made:
+                        yield text, self._get_or_make(engine, text)
+                        progress(1)
+            finally:
+                _close(engine)
 
     def _get_or_make(self, engine: Engine, text: str) -> np.ndarray:
         clip = self.get(text)  # a worker may have written it before it died
@@ -114,7 +157,10 @@ class PhraseCache:
         except Exception as err:  # engines fail in their own ways; name the phrase
             raise EngineError(f"the {self.voice.engine} engine failed on the phrase "
                               f"'{text}': {err}", phrase=text) from err
-        _write_clip(self.path(text), clip)
+        try:
+            _write_clip(self.path(text), clip)
+        except OSError as err:  # the clip is good; only keeping it failed
+            self._warn("write to", err)
         return clip
 
 
@@ -142,19 +188,38 @@ def _attempt(synthesize, text: str) -> tuple[bool, object]:
         return False, err
 
 
-def _make_many(cache: PhraseCache, texts: list[str]) -> list[tuple[str, np.ndarray]]:
+def _make_many(cache: PhraseCache, texts: list[str]
+               ) -> tuple[list[tuple[str, np.ndarray]], str | None]:
+    """In a worker process: the clips, and the cache's fault for the parent to warn of."""
     engine = open_engine(cache.voice)
-    return [(text, cache._make(engine, text)) for text in texts]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CacheWarning)
+            return [(text, cache._make(engine, text)) for text in texts], cache.fault
+    finally:
+        _close(engine)
+
+
+def _close(engine: Engine) -> None:
+    close = getattr(engine, "close", None)
+    if close:
+        close()
 
 
 def _read_clip(path: Path) -> np.ndarray | None:
+    """The clip at `path`; None when there is none or it is damaged (then it is made again).
+    Raises OSError when the cache itself is in the way (unreadable, not a file)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # never open a folder or wait on a FIFO
+            raise _NotAFile(errno.EISDIR, "not a file", str(path))
         with wave.open(str(path), "rb") as wav:
             ok = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == \
                 (clips.SAMPLE_RATE, 1, 2)
             n = wav.getnframes()
             frames = wav.readframes(n)
-    except (OSError, EOFError, wave.Error):
+    except FileNotFoundError:
+        return None
+    except (EOFError, wave.Error):
         return None
     if not ok or n == 0 or len(frames) != 2 * n:
         return None  # damaged: the caller makes it again

@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import re
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
-from .build import (Options, render, render_program, slug, timed_script, write_feed,
-                    write_text)
-from .cache import PhraseCache
+from .build import (Claims, Options, OutputWarning, render, render_program, slug, timed_script,
+                    write_feed, write_text)
+from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
@@ -28,12 +29,26 @@ from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
 
 
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):
+    """The library's warnings (a cache it could not use, a file it skipped or renamed) as one
+    line on stderr; any other warning as Python shows it."""
+    if issubclass(category, (CacheWarning, OutputWarning)):
+        click.echo(_plain(f"warning: {message}"), err=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
 class _Group(click.Group):
     """Turns the project's errors, and Ctrl-C, into a message and an exit code."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except AudiocoachError as err:
             if ctx.params.get("debug"):
                 raise
@@ -241,10 +256,15 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
         level=level, coaching=coaching, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
         bitrate=int(bitrate), cache=cache, phrase_timeout=phrase_timeout, music=music,
         cover=cover, split=split, page=page, sidecars=not no_sidecars)
+    claims = Claims()  # every file of the run is claimed before the first is written
+    for path in files:
+        claims.claim_routine(load_routine(path), out, options)
+    if playlist_name:
+        claims.claim(f"the playlist '{playlist_name}'", [out / f"{slug(playlist_name)}.m3u8"])
     done = []
     for track, path in enumerate(files, 1):
         with _Progress(path.name) as progress:
-            result = render(path, out, options, progress, track=track)
+            result = render(path, out, options, progress, track=track, claims=claims)
         done.append(Entry(result.mp3.name, result.script.duration, result.script.title))
         click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
                    f"{result.mp3}")

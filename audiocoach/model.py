@@ -207,8 +207,48 @@ class Routine:
         return out
 
 
+# Latin letters that NFKD does not take apart into an ASCII letter and marks
+_LATIN = {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+          "ħ": "h", "ı": "i", "ŧ": "t", "ŋ": "ng", "ĸ": "k"}
+# names Windows keeps for devices, with any extension (con.mp3 is the console too)
+WINDOWS_RESERVED = frozenset(["con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                              *(f"lpt{i}" for i in range(10))])
+SLUG_CHARS, SLUG_BYTES = 60, 120
+
+
 def slug(title: str) -> str:
-    """A safe file name from a title: ASCII, lowercase, dashes; never a path."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return text[:60].strip("-") or "routine"
+    """A safe file name from a title, never a path: lowercase letters, digits and dashes.
+
+    Latin letters lose their accents (`Übung` -> `ubung`), so Latin titles keep plain ASCII
+    names (the feed's episode ids depend on them); letters of other scripts are kept
+    (lowercased, NFC; lower, not casefold, keeps the Greek final sigma): `Διατάσεις` ->
+    `διατάσεις`, `ストレッチ` -> `ストレッチ`. Anything else (punctuation, symbols, controls,
+    separators) becomes one dash; invisible format characters (zero-width, bidi) are dropped.
+    At most 60 characters and 120 bytes of UTF-8; never empty (`routine`) and never a name
+    Windows reserves (`con` -> `con-routine`). Names are compared casefolded (build.Claims)."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", title).lower())
+    out: list[str] = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)
+        kind = unicodedata.category(c)
+        if c.isascii():
+            out.append(c if c.isalnum() else "-")
+        elif c in _LATIN:
+            out.append(_LATIN[c])
+        elif base[0].isascii() and base[0].isalpha() and \
+                all(unicodedata.category(m).startswith("M") for m in base[1:]):
+            out.append(base[0])  # an accented Latin letter
+        elif kind[0] in "LN":
+            out.append(c)
+        elif kind[0] == "M":
+            if out and not out[-1].isascii():
+                out.append(c)  # a mark on a kept letter (Devanagari, Thai, ...)
+        elif kind != "Cf":
+            out.append("-")
+    text = re.sub(r"-+", "-", "".join(out)).strip("-")
+    cut = len(text)
+    while cut and (cut > SLUG_CHARS or len(text[:cut].encode()) > SLUG_BYTES
+                   or (cut < len(text) and unicodedata.category(text[cut])[0] == "M")):
+        cut -= 1  # never part a letter from its marks
+    text = text[:cut].strip("-") or "routine"
+    return f"{text}-routine" if text in WINDOWS_RESERVED else text

@@ -140,6 +140,7 @@ def test_sigkill_mid_render_leaves_the_old_file_and_a_usable_cache(rendered_befo
     again = _render_process(out, cache, long_routine)
     assert again.wait(120) == 0
     assert decode(final).size > 0
+    assert no_partial_files(out)  # the next render removed the killed one's partial file
 
 
 def test_two_renders_of_one_routine_into_one_folder(tmp_path):
@@ -180,6 +181,10 @@ def test_hostile_titles_make_safe_file_names(tmp_path, title):
         .replace("\x1f", "\\x1f")))
     result = run("render", routine, "-o", tmp_path / "out", "--engine", "fake", "--cache",
                  tmp_path / "c", "--no-sidecars")
+    if not any(c.isalnum() for c in title):  # nothing to say: check refuses it, nothing written
+        assert result.exit_code == 2 and "letter or digit" in result.output, result.output
+        assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+        return
     assert result.exit_code == 0, result.output
     written = {p.resolve().parent for p in (tmp_path / "out").iterdir()}
     assert written == {(tmp_path / "out").resolve()}

@@ -9,6 +9,8 @@ Pitfalls handled here (see the upstream issues named):
   one save per runAndWait(), and the file is checked.
 - Every save prints "Audio saved to ..." on stdout: it is swallowed, to keep stdout clean.
 - save_to_file("") raises AssertionError: empty text never reaches it.
+- Files go through a private temporary folder; it is removed by close(), when the engine is
+  collected, at exit, and at once when starting fails.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import contextlib
 import ctypes
 import io
 import os
+import shutil
 import sys
 import tempfile
 import wave
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -60,15 +64,30 @@ class Pyttsx3Engine:
     def __init__(self, voice: Voice):
         self.engine = _init()
         self.folder = tempfile.mkdtemp(prefix="audiocoach-tts-")
-        if voice.voice or sys.platform.startswith("linux"):
-            wanted = voice.voice or DEFAULT_LINUX_VOICE
-            ids = {v.id for v in self.engine.getProperty("voices")}
-            if not _known(wanted, ids):
-                raise EngineError(f"pyttsx3 has no voice '{wanted}'",
-                                  hint="`audiocoach voices` lists the installed ones")
-            self.engine.setProperty("voice", wanted)
-        self.engine.setProperty("rate", voice.rate)
-        self._save("warm up", Path(self.folder) / "warmup.wav")  # the #219 workaround
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, ignore_errors=True)
+        try:
+            if voice.voice or sys.platform.startswith("linux"):
+                wanted = voice.voice or DEFAULT_LINUX_VOICE
+                ids = {v.id for v in self.engine.getProperty("voices")}
+                if not _known(wanted, ids):
+                    raise EngineError(f"pyttsx3 has no voice '{wanted}'",
+                                      hint="`audiocoach voices` lists the installed ones")
+                self.engine.setProperty("voice", wanted)
+            self.engine.setProperty("rate", voice.rate)
+            self._save("warm up", Path(self.folder) / "warmup.wav")  # the #219 workaround
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Remove the temporary folder (also done when the engine is collected, or at exit)."""
+        self._cleanup()
+
+    def __enter__(self) -> "Pyttsx3Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def _save(self, text: str, path: Path) -> None:
         with contextlib.redirect_stdout(io.StringIO()):
