@@ -29,7 +29,7 @@ except ImportError:  # Windows: no advisory locks; stale partial files are told 
 
 from . import clips as clipmod
 from .cache import PHRASE_TIMEOUT_S, PhraseCache
-from .compiler import Coaching, compile_routine, estimate_seconds
+from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
 from .encode import ENCODER_DELAY, encode_mp3
 from .errors import EngineError, OutputError
 from .export import feed, synced
@@ -135,6 +135,7 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
     to make; timing with the real lengths can bring in a few more (a number no longer talked
     over by a form cue), so it repeats until every phrase it uses has its clip."""
+    check_limits(routine, options.level, options.coaching, options.voice.rate)  # before speech
     script = compile_routine(routine, options.level, coaching=options.coaching)
     clips: dict = {}
     done = [0]

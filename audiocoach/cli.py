@@ -14,7 +14,7 @@ import click
 from .build import (Claims, Options, OutputWarning, render, render_program, slug, timed_script,
                     write_feed, write_text)
 from .cache import CacheWarning, PhraseCache
-from .compiler import COACHING, compile_routine
+from .compiler import COACHING, check_limits, compile_routine
 from .errors import AudiocoachError, RoutineError
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
@@ -140,6 +140,8 @@ def check(routines: tuple[str, ...]) -> None:
     for path in _routine_files(routines):
         try:
             routine = load_routine(path)
+            for level in LEVELS:  # the most that any level and coaching can say, bounded
+                check_limits(routine, level, "full")
             for warning in routine_warnings(routine):
                 click.echo(_plain(f"{path}:{warning}"))
             click.echo(_plain(f"{path}: ok"))
@@ -188,6 +190,7 @@ def list_routines(folder: Path) -> None:
             click.echo(_plain(f"{path.name:34} (invalid: run `audiocoach check {path}`)"))
             continue
         try:
+            check_limits(routine, "hard", "full")
             length = compile_routine(routine).duration_ms
         except RoutineError:  # over the limits (4 hours, too many repeats)
             click.echo(_plain(f"{path.name:34} {routine.title:38} (over the limits: run "
@@ -241,7 +244,7 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
     for path in files:  # every file is checked before anything is rendered
         try:
             routine = load_routine(path)
-            compile_routine(routine, level)  # type: ignore[arg-type]  # the limits
+            check_limits(routine, level, coaching, rate)  # type: ignore[arg-type]  # the limits
             if routine.music and not music:
                 load_bed(routine.music)
         except RoutineError as err:

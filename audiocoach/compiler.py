@@ -47,10 +47,11 @@ GROW_QUIETLY_MS = 500  # a slot that grows by less than this is not worth a warn
 MAX_OCCURRENCES = 5000
 MAX_DURATION_S = 4 * 3600
 MAX_EVENTS = 200_000
+MAX_DISTINCT_SPEECH_S = 3600  # distinct phrases to synthesize: at most an hour of speech
 COUNT_EVERY_SECOND_UP_TO = 10  # longer holds get "halfway" and a countdown instead
 
-__all__ = ["COACHING", "Coaching", "compile_routine", "estimate_seconds", "say_seconds",
-           "words"]
+__all__ = ["COACHING", "Coaching", "check_limits", "compile_routine", "estimate_seconds",
+           "say_seconds", "upper_seconds", "words"]
 
 
 def estimate_seconds(text: str, wpm: float = 170) -> float:
@@ -58,6 +59,30 @@ def estimate_seconds(text: str, wpm: float = 170) -> float:
     n_words = len(text.split())
     pauses = sum(text.count(p) for p in ",.;:—")
     return 0.25 + n_words * 60 / wpm * 0.75 + pauses * 0.2
+
+
+def upper_seconds(text: str, wpm: float = 165) -> float:
+    """More than the default voice ever takes to say `text` at `wpm` words a minute: a bound
+    (by characters, with a 25 % margin over the slowest of 500 measured phrases), so that a
+    routine within the limits by this measure is within them when really spoken."""
+    pauses = sum(text.count(p) for p in ",.;:—?!")
+    return 1.25 * (0.3 + 0.08 * len(text) + 0.15 * pauses) * 165 / max(wpm, 1)
+
+
+def check_limits(routine: Routine, level: Level = "medium", coaching: Coaching = "standard",
+                 wpm: float = 165) -> Script:
+    """Compile `routine` with `upper_seconds`: raises RoutineError when it could pass the
+    limits once spoken (4 hours, or more than MAX_DISTINCT_SPEECH_S of distinct phrases to
+    synthesize), before any speech is made. What passes here always renders."""
+    script = compile_routine(routine, level, lambda t: upper_seconds(t, wpm), coaching)
+    speech = sum(upper_seconds(p, wpm) for p in script.phrases())
+    if speech > MAX_DISTINCT_SPEECH_S:
+        raise RoutineError([Problem(routine.path, None, None,
+                                    f"the routine has about {speech / 60:.0f} minutes of "
+                                    f"different things to say at level {level}; at most "
+                                    f"{MAX_DISTINCT_SPEECH_S // 60} minutes is allowed (it "
+                                    f"would take long to synthesize and much memory)")])
+    return script
 
 
 @dataclass(frozen=True)
