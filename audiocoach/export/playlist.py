@@ -1,5 +1,6 @@
-"""M3U8 playlists: `#EXTM3U`, `#EXTINF:<seconds>,<title>`, bare relative ASCII file names,
-UTF-8. Android's MediaProvider and VLC import them."""
+"""M3U8 playlists: `#EXTM3U`, `#EXTINF:<seconds>,<title>`, bare relative file names, UTF-8.
+Android's MediaProvider and VLC import them. File names are ASCII for Latin titles; titles in
+other scripts keep their letters (see model.slug)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Entry:
     file_name: str
-    """A bare file name beside the playlist (ASCII: the slugs make it so)."""
+    """A bare file name beside the playlist (a slug: never a path)."""
     seconds: float
     title: str
 
