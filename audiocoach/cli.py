@@ -289,7 +289,7 @@ def program_command(program_file: Path, out: Path | None, engine: str, voice: st
                     rate: int, cache: Path | None, phrase_timeout: float, bitrate: str,
                     page: bool) -> None:
     """Render every session of a program (weeks and days, with progression)."""
-    program = load_program(program_file)
+    program = load_program(program_file, rate)
     out = out or Path("output") / slug(program.title)
     click.echo(table(program))
     options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache,

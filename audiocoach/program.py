@@ -24,9 +24,12 @@ from pathlib import Path
 
 import yaml
 
+from .compiler import check_limits
 from .errors import Problem, RoutineError
 from .loader import Key, _Reader, load_routine
 from .model import Block, Exercise, Level, Routine, fixed, slug
+
+MAX_SESSIONS = 400  # sessions in a whole program (52 weeks of 7 days is 364); the README lists it
 
 PROGRAM_KEYS = {
     "program": Key("text", "The program's name (the album name on the phone).", required=True),
@@ -73,19 +76,22 @@ class Program:
     path: str = ""
 
 
-def load_program(path: str | Path) -> Program:
+def load_program(path: str | Path, rate: int = 165) -> Program:
+    """Read and check a program file, and every session as it will be rendered, against the
+    limits (spoken at `rate` words a minute, the voice's). Raises RoutineError listing every
+    problem found, before anything is rendered."""
     path = Path(path)
     reader = _Reader(str(path))
     if not path.is_file():
         raise RoutineError([Problem(str(path), None, None, "no such file")])
     root = reader.document(path.read_bytes())
-    program = _program(reader, root, path) if root is not None else None
+    program = _program(reader, root, path, rate) if root is not None else None
     if reader.problems or program is None:
         raise RoutineError(sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
     return program
 
 
-def _program(r: _Reader, root: yaml.Node, path: Path) -> Program | None:
+def _program(r: _Reader, root: yaml.Node, path: Path, rate: int) -> Program | None:
     keys = r.mapping(root, PROGRAM_KEYS, "a program (program, weeks, sessions, ...)")
     if keys is None:
         return None
@@ -94,7 +100,12 @@ def _program(r: _Reader, root: yaml.Node, path: Path) -> Program | None:
     rules = _progression(r, keys.get("progression"))
     plan = []
     sessions = keys.get("sessions")
-    for node in sessions.value if isinstance(sessions, yaml.SequenceNode) else []:
+    entries = sessions.value if isinstance(sessions, yaml.SequenceNode) else []
+    if len(entries) > MAX_SESSIONS:  # before a single routine is read
+        r.problem(sessions, f"the program lists {len(entries)} sessions; at most "
+                            f"{MAX_SESSIONS} sessions are allowed")
+        return None
+    for node in entries:
         s = r.mapping(node, SESSION_KEYS, "a session (day, routine)")
         if not s or "routine" not in s or "day" not in s:
             continue
@@ -105,20 +116,41 @@ def _program(r: _Reader, root: yaml.Node, path: Path) -> Program | None:
             r.problem(s["routine"], f"the routine {routine_file} is not valid: "
                                     f"{err.problems[0].message}")
             continue
-        plan.append((r.count(s["day"], "day"), r.count(s.get("weeks"), "weeks"), routine))
+        plan.append((r.count(s["day"], "day"), r.count(s.get("weeks"), "weeks"), routine,
+                     s["routine"]))
     if not isinstance(sessions, yaml.SequenceNode):
         r.problem(sessions, "expected a list of sessions ('- day: 1' ...)")
     if title is None or weeks is None or r.problems:
         return None
+    dated = [(week, day, routine, node)
+             for week in range(1, int(weeks.high) + 1)
+             for day, only, routine, node in sorted(plan, key=lambda p: p[0].low)
+             if not only or only.low <= week <= only.high]
+    if len(dated) > MAX_SESSIONS:
+        r.problem(sessions, f"the program has {len(dated)} sessions over its {int(weeks.high)} "
+                            f"weeks; at most {MAX_SESSIONS} sessions are allowed")
+        return None
     out = []
-    for week in range(1, int(weeks.high) + 1):
-        for day, only, routine in sorted(plan, key=lambda p: p[0].low):
-            if only and not only.low <= week <= only.high:
-                continue
-            level = _nth(rules["level"], week, "medium")
-            out.append(Session(week, int(day.low), progress(routine, week, rules, level),
-                               level, _nth(rules["coaching"], week, "standard")))  # type: ignore[arg-type]
-    return Program(title, tuple(out), str(path))
+    for week, day, routine, node in dated:
+        level = _nth(rules["level"], week, "medium")
+        coaching = _nth(rules["coaching"], week, "standard")
+        session = Session(week, int(day.low), progress(routine, week, rules, level),
+                          level, coaching)  # type: ignore[arg-type]
+        _check_limits(r, session, node, rate)
+        out.append(session)
+    return None if r.problems else Program(title, tuple(out), str(path))
+
+
+def _check_limits(r: _Reader, session: Session, node: yaml.Node, rate: int) -> None:
+    """The session as it will be rendered (progressed, at its level and coaching) is within
+    the limits render checks (4 hours, an hour of distinct speech, ...): a program that grows
+    past them is refused when it is loaded, not after rendering its first weeks."""
+    try:
+        check_limits(session.routine, session.level, session.coaching,  # type: ignore[arg-type]
+                     rate)
+    except RoutineError as err:
+        for p in err.problems:
+            r.problem(node, f"week {session.week} day {session.day}: {p}")
 
 
 def _progression(r: _Reader, node: yaml.Node | None) -> dict:

@@ -80,3 +80,100 @@ def test_bad_music_files_are_refused_before_rendering(tmp_path):
         assert result.exit_code == 1, result.output
         assert message in result.output and "Traceback" not in result.output
         assert not (tmp_path / "out").exists()
+
+
+def write_long_song(path, minutes):
+    """A long mono WAV, quickly: ten seconds of noise over and over."""
+    chunk = (np.random.default_rng(2).standard_normal(10 * RATE) * 3000).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        for _ in range(int(minutes * 6)):
+            w.writeframes(chunk.tobytes())
+    return path
+
+
+def render_peak(tmp_path, song):
+    """Peak of Python and numpy allocations while rendering a 2.7-minute workout over `song`."""
+    import tracemalloc
+
+    from audiocoach import music
+    music._decode.cache_clear()
+    out = tmp_path / song.stem
+    tracemalloc.start()
+    try:
+        render(DATA / "short.yaml", out, Options(voice=Voice("fake"), cache=tmp_path / "c",
+                                                 music=song))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_is_flat_in_the_length_of_the_song(tmp_path):
+    long = write_long_song(tmp_path / "long.wav", 20)
+    short = write_long_song(tmp_path / "s.wav", 3)
+    render_peak(tmp_path, short)  # phrases cached and modules loaded: both runs alike
+    peak_short, peak_long = render_peak(tmp_path, short), render_peak(tmp_path, long)
+    decoded_long = 20 * 60 * RATE * 4  # the 20-minute song as float32: 212 MB
+    assert peak_long < 1.3 * peak_short, (peak_short, peak_long)
+    assert peak_long < decoded_long, (peak_long, decoded_long)  # (levelling 2 minutes: 150 MB)
+
+
+def test_only_what_the_workout_covers_is_decoded(tmp_path, monkeypatch):
+    import miniaudio
+
+    from audiocoach import music
+    decoded = []
+    whole, stream = miniaudio.decode_file, miniaudio.stream_file
+
+    def counted_whole(*args, **kwargs):
+        result = whole(*args, **kwargs)
+        decoded.append(len(result.samples))
+        return result
+
+    def counted_stream(*args, **kwargs):
+        for block in stream(*args, **kwargs):
+            decoded.append(len(block))
+            yield block
+
+    monkeypatch.setattr(miniaudio, "decode_file", counted_whole)
+    monkeypatch.setattr(miniaudio, "stream_file", counted_stream)
+    music._decode.cache_clear()
+    song = write_long_song(tmp_path / "long.wav", 20)
+    result = render(DATA / "short.yaml", tmp_path / "out",
+                    Options(voice=Voice("fake"), cache=tmp_path / "c", music=song))
+    # the first two minutes to set the level, then the workout's length: not 20 minutes
+    level_s, block = getattr(music, "LEVEL_S", 120), getattr(music, "BLOCK_FRAMES", 16384)
+    bound = (level_s + result.script.duration + 2) * RATE + 2 * block
+    assert 0 < sum(decoded) <= bound, (sum(decoded), bound)
+
+
+def test_a_streamed_bed_is_the_song_decoded_whole_looped(tmp_path):
+    """A song longer than LEVEL_S, streamed: the same samples as decoding it whole and
+    indexing it modulo its length (the bed before it was streamed), across the loop."""
+    from types import SimpleNamespace
+
+    import miniaudio
+
+    from audiocoach import clips, music
+    song = write_long_song(tmp_path / "song.wav", 2.5)  # 150 s: streamed, not kept
+    bed = music.load_bed(song)
+    assert bed.samples is None
+    whole = np.asarray(miniaudio.decode_file(str(song), nchannels=1, sample_rate=RATE).samples,
+                       dtype=np.float32) / 32768
+    gain = 10 ** ((music.BED_LUFS - clips.loudness(whole[:120 * RATE])) / 20)
+    assert bed.gain == pytest.approx(gain)
+    total = 400 * RATE  # 400 s: the song plays two and a half times
+    mixer = music.BedMixer(bed, SimpleNamespace(duration_ms=total * 1000 // RATE, events=()),
+                           RATE)
+    start, sizes = 1105, [3, 10 * RATE, 7 * RATE + 11, 16384, 45 * RATE] * 8
+    for n in sizes:
+        n = min(n, total - start)
+        if n <= 0:
+            break
+        got = mixer._music(start, n)
+        want = (whole * gain)[np.arange(start, start + n) % len(whole)]
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
+        start += n
+    assert start == total
