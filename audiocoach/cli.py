@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 import warnings
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 
@@ -16,6 +18,7 @@ from .build import (Claims, Options, OutputWarning, render, render_program, slug
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, check_limits, compile_routine
 from .errors import AudiocoachError, RoutineError
+from .starter import example_titles, write_new
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
 from .music import load_bed
@@ -183,7 +186,15 @@ def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, e
 def list_routines(folder: Path) -> None:
     """Show each routine: title, number of exercises, estimated length (medium). A routine
     that is invalid, or over the limits, is marked and the others still listed."""
-    for path in _routine_files((str(folder),)):
+    if not folder.exists():  # a missing folder is an error (exit 2), not an invalid routine
+        click.echo(_plain(f"error: no folder '{folder}' here\n  hint: give the folder of your "
+                          "routines, audiocoach list DIR; or start one, audiocoach new NAME -o "
+                          "routines (audiocoach new --list: the shipped ones)"), err=True)
+        click.get_current_context().exit(2)
+    paths = _routine_files((str(folder),))
+    if not paths:
+        click.echo(_plain(f"no routine files (*.yaml, *.yml) in {folder}"), err=True)
+    for path in paths:
         try:
             routine = load_routine(path)
         except RoutineError:
@@ -198,6 +209,25 @@ def list_routines(folder: Path) -> None:
             continue
         click.echo(_plain(f"{path.name:34} {routine.title:38} "
                           f"{len(routine.exercises()):2d} exercises  ~{clock(length)[:5]}"))
+
+
+@main.command("new")
+@click.argument("name", required=False)
+@click.option("--from", "example", metavar="EXAMPLE",
+              help="Copy a shipped routine instead (see --list); NAME then renames it.")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True, help="Folder to write NAME.yaml in.")
+@click.option("--list", "list_examples", is_flag=True, help="List the shipped routines.")
+def new_command(name: str | None, example: str | None, out: Path,
+                list_examples: bool) -> None:
+    """Write NAME.yaml: a commented starter routine to edit (or a shipped one, --from)."""
+    if list_examples:
+        for example_name, title in example_titles():
+            click.echo(_plain(f"{example_name:34} {title}"))
+        return
+    path = write_new(name, out, example)
+    click.echo(_plain(f"wrote {path}"))
+    click.echo(_plain(f"next: audiocoach check {path}   then: audiocoach render {path} --page"))
 
 
 @main.command()
@@ -326,6 +356,8 @@ def serve_command(folder: Path, host: str | None, port: int) -> None:
     write_feed(folder, url)
     click.echo(f"serving {folder.resolve()} (read-only) at {url}")
     click.echo(f"subscribe in a podcast app to: {url}feed.xml   (Ctrl-C to stop)")
+    for page in sorted(p.name for p in folder.glob("*.html") if p.with_suffix(".mp3").is_file()):
+        click.echo(f"player page: {url}{quote(page)}")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -335,27 +367,63 @@ def serve_command(folder: Path, host: str | None, port: int) -> None:
 
 
 class _Progress:
-    """A click progress bar per stage, on stderr, shown only on a terminal."""
+    """Progress on stderr. On a terminal: one line, redrawn in place with \\r and fitted to
+    the terminal's width (label and stage cut with "..." before the line could wrap), cleared
+    when done. Not on a terminal (a log file, a pipe, CI): one plain line per stage, no bar;
+    nothing into an in-memory capture (click's CliRunner) that has no file descriptor."""
 
-    def __init__(self, label: str):
-        self.label, self.bar, self.stage = label, None, None
+    def __init__(self, label: str, stream=None):
+        self.label, self.stage, self.shown = _plain(label), None, ""
+        self.stream = stream if stream is not None else sys.stderr
+        try:
+            self.tty = self.stream.isatty()
+        except (AttributeError, ValueError):
+            self.tty = False
+        try:  # plain lines go to a real log or pipe; an in-memory capture stays quiet
+            self.log = not self.tty and (stream is not None or self.stream.fileno() >= 0)
+        except (AttributeError, ValueError, OSError):
+            self.log = False
 
     def __enter__(self):
         return self
 
+    def line(self, done: int, total: int, columns: int) -> str:
+        """The bar as it fits in `columns`: `label: stage [#####-----]  42%`, never wider
+        than columns - 1 (a full-width line makes some terminals wrap)."""
+        room = max(1, columns - 1)
+        pct = f"{min(100, 100 * done // total) if total > 0 else 100:3d}%"
+        text = f"{self.label}: {self.stage}"
+        bar_width = min(30, room - len(pct) - 4 - min(len(text), 24))
+        if bar_width >= 5:
+            filled = bar_width * min(done, total) // total if total > 0 else bar_width
+            bar = f" [{'#' * filled}{'-' * (bar_width - filled)}] {pct}"
+        else:
+            bar = f" {pct}" if room - len(pct) - 1 >= 8 else ""
+        space, stage = room - len(bar), f": {self.stage}"
+        if len(text) > space:  # cut the label first, so the stage still shows
+            label = space - len(stage)
+            text = (self.label[:label - 3] + "..." + stage if label >= 6 else
+                    text[:max(0, space - 3)] + "..." if space > 3 else "")
+        return (text + bar)[:room]
+
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not sys.stderr.isatty():
+        new_stage = stage != self.stage
+        self.stage = stage
+        if not self.tty:
+            if new_stage and self.log:
+                self.stream.write(f"{self.label}: {stage}\n")
+                self.stream.flush()
             return
-        if stage != self.stage:
-            self.__exit__()
-            self.stage = stage
-            self.bar = click.progressbar(length=total, label=f"{self.label}: {stage}",
-                                         file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
+        columns = shutil.get_terminal_size((80, 24)).columns
+        text = self.line(done, total, columns)
+        if text != self.shown:
+            # pad over what the last line left, so a shorter line leaves nothing behind
+            self.stream.write("\r" + text.ljust(len(self.shown)))
+            self.stream.flush()
+            self.shown = text
 
     def __exit__(self, *exc) -> None:
-        if self.bar:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
+        if self.tty and self.shown:
+            self.stream.write("\r" + " " * len(self.shown) + "\r")
+            self.stream.flush()
+            self.shown = ""

@@ -84,3 +84,38 @@ def test_serve_gives_the_feed_and_byte_ranges_on_loopback(folder):
 def test_feed_of_an_empty_folder_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["feed", str(tmp_path), "--base-url", "http://x/"])
     assert result.exit_code == 1 and "no rendered workouts" in result.output
+
+
+def test_a_single_workouts_feed_describes_it_and_links_its_transcripts(folder):
+    import feedparser
+
+    write_feed(folder, "http://192.168.1.20:8000/")
+    fp = feedparser.parse(str(folder / "feed.xml"))
+    assert not fp.bozo and fp.feed.itunes_type == "episodic"
+    entry, = fp.entries
+    assert entry.title == "Short test routine" and "itunes_season" not in entry
+    assert "You will need: a mat." in entry.summary and "medium level" in entry.summary
+    assert "Bridge 2 sets of 2 reps each side" in entry.summary
+    item = ET.parse(folder / "feed.xml").getroot().find("channel/item")
+    assert [(t.get("url"), t.get("type")) for t in item.findall("podcast:transcript", NS)] == [
+        ("http://192.168.1.20:8000/short-test-routine.vtt", "text/vtt"),
+        ("http://192.168.1.20:8000/short-test-routine.srt", "application/x-subrip")]
+    assert item.find("itunes:image", NS) is None  # no cover, no image
+
+
+def test_serve_prints_the_feed_and_each_player_page(tmp_path):
+    out = tmp_path / "out"
+    render(DATA / "short.yaml", out, Options(voice=Voice("fake"), cache=tmp_path / "c",
+                                             page=True))
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, "-m", "audiocoach", "serve", str(out), "--host",
+                             "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "feed.xml" in lines[1]
+    assert lines[2].startswith("player page: http://127.0.0.1:") and \
+        lines[2].strip().endswith("/short-test-routine.html")

@@ -191,8 +191,18 @@ header .level {
 }
 #exercise {
   margin: 0; font-weight: 800; line-height: 1.05; letter-spacing: -.01em;
-  font-size: clamp(2.6rem, min(12vw, 11vh), 5.5rem); overflow-wrap: anywhere;
+  font-size: clamp(2.6rem, min(12vw, 11vh), 5.5rem);
+  /* words whole: the code shrinks the font until the longest word fits (fitHeading); only a
+     word too long for any readable size breaks (.squeeze) */
+  overflow-wrap: normal; word-break: normal; hyphens: manual; -webkit-hyphens: manual;
 }
+#exercise.squeeze { overflow-wrap: anywhere; }
+/* "Circles counterclockwise · round 2 · left side": the name, then the round and the side on
+   a line of their own, each part whole */
+#exercise .ex-sep { display: none; }
+#exercise .ex-where { display: block; margin-top: .25em; font-size: max(1.3rem, .42em);
+  font-weight: 700; line-height: 1.2; letter-spacing: 0; }
+#exercise .ex-where span, #next .part { white-space: nowrap; }
 #detail span { white-space: nowrap; }
 #detail { margin: 0; font-size: clamp(1.3rem, 5.6vw, 2rem); font-weight: 600; min-height: 1.4em;
   font-variant-numeric: tabular-nums; }
@@ -205,8 +215,7 @@ header .level {
 .stat .label { display: block; font-size: .8rem; color: var(--muted); }
 .stat output { display: block; font-size: clamp(1.6rem, 7vw, 2.2rem); font-weight: 700;
   font-variant-numeric: tabular-nums; line-height: 1.15; }
-.next { margin: 2px 0 0; font-size: 1.05rem; color: var(--muted); overflow: hidden;
-  text-overflow: ellipsis; white-space: nowrap; }
+.next { margin: 2px 0 0; font-size: 1.05rem; color: var(--muted); overflow-wrap: anywhere; }
 #next { color: var(--text); font-weight: 650; }
 .controls { grid-area: controls; }
 .buttons { display: flex; align-items: center; justify-content: center; gap: clamp(6px, 2.5vw, 14px); }
@@ -223,6 +232,10 @@ header .level {
 #play[aria-pressed="true"] .pause-icon { display: block; }
 .status { margin: 8px 0 0; color: #ffb4a8; font-size: .95rem; text-align: center; }
 .status:empty { display: none; }
+.note { margin: 12px 0 0; padding: 10px 12px; border-radius: 12px; background: var(--panel2);
+  border-left: 4px solid var(--focus); font-size: .95rem; line-height: 1.35; }
+.note[hidden] { display: none; }
+.note strong { color: var(--focus); }
 .list { grid-area: list; min-width: 0; }
 .list h2 { font-size: .85rem; text-transform: uppercase; letter-spacing: .08em; color: var(--muted);
   margin: 4px 0 8px; }
@@ -319,6 +332,11 @@ audio { display: none; }
     </button>
     </div>
     <p id="status" class="status" role="status"></p>
+    <p id="screen-note" class="note" role="note" hidden><strong>Keep the screen on:</strong>
+      this page cannot stop the phone locking here (that needs an https page or a newer
+      browser). Set auto-lock to never while you train (iPhone: Settings &rsaquo; Display
+      &amp; Brightness &rsaquo; Auto-Lock; Android: Settings &rsaquo; Display &rsaquo; Screen
+      timeout), and back afterwards.</p>
   </section>
 
   <nav class="list" aria-label="Exercises">
@@ -401,9 +419,55 @@ audio { display: none; }
     });
   }
 
+  // "Name · round 2 · left side" as the name, then its other parts: each part a span
+  function fill(el, title, cls) {
+    var parts = title.split(" \u00b7 ");
+    el.textContent = "";
+    var name = document.createElement("span");
+    name.className = cls + "-name";
+    name.textContent = parts[0];
+    el.appendChild(name);
+    if (parts.length < 2) return;
+    var sep = document.createElement("span");
+    sep.className = cls + "-sep";
+    sep.textContent = cls === "ex" ? " \u00b7 " : "\u00a0\u00b7 ";  // "·" ends a line, never starts one
+    el.appendChild(sep);
+    var where = cls === "ex" ? document.createElement("span") : el;
+    if (where !== el) { where.className = "ex-where"; el.appendChild(where); }
+    parts.slice(1).forEach(function (part, i) {
+      if (i) where.appendChild(document.createTextNode("\u00a0\u00b7 "));
+      var span = document.createElement("span");
+      span.className = "part";
+      span.textContent = part;
+      where.appendChild(span);
+    });
+  }
+
+  // the heading as big as it can be with every word whole: shrink until the longest fits
+  var MIN_HEADING = 26;
+  function fitHeading() {
+    var el = $("exercise");
+    el.style.fontSize = "";
+    el.classList.remove("squeeze");
+    for (var i = 0; i < 8 && el.scrollWidth > el.clientWidth + 0.5; i++) {
+      var size = parseFloat(getComputedStyle(el).fontSize);
+      if (size <= MIN_HEADING) break;
+      var next = Math.max(MIN_HEADING, Math.floor(size * el.clientWidth / el.scrollWidth * 0.98));
+      el.style.fontSize = Math.min(next, size - 1) + "px";
+    }
+    if (el.scrollWidth > el.clientWidth + 0.5) el.classList.add("squeeze");
+  }
+
+  function setTitle(id, title, cls) {
+    if (shown[id] === title) return;
+    shown[id] = title;
+    fill($(id), title, cls);
+    if (id === "exercise") fitHeading();
+  }
+
   function show(t) {
     var s = stateAt(t);
-    setText("exercise", s.exercise);
+    setTitle("exercise", s.exercise, "ex");
     setDetail(detailParts(s));
     setText("cue", s.cue);
     setText("phase", LABELS[s.kind] || "");
@@ -412,7 +476,7 @@ audio { display: none; }
       shown.kind = s.kind;
     }
     var next = D.chapters[s.chapterIndex + 1];
-    setText("next", next ? next.title : "Finish");
+    setTitle("next", next ? next.title : "Finish", "next");
     setText("left-exercise", clock(s.chapter.end - t));
     setText("left-session", clock(D.duration - t));
     var pct = (D.duration > 0 ? Math.min(100, Math.max(0, 100 * t / D.duration)) : 0) + "%";
@@ -473,14 +537,32 @@ audio { display: none; }
     }
   }
 
-  var wakeLock = null;
+  // the screen wake lock needs a secure origin (https, localhost, a file): over `serve` on a
+  // LAN address there is none, so the page says, visibly, how to keep the screen on
+  var wakeLock = null, asking = false;
+  function screenNote(visible) { $("screen-note").hidden = !visible; }
   function keepAwake(on) {
     try {
-      if (on && navigator.wakeLock && !wakeLock) {
-        navigator.wakeLock.request("screen").then(function (l) { wakeLock = l; }, function () {});
+      if (on && !navigator.wakeLock) { screenNote(true); return; }
+      if (on && !wakeLock && !asking) {
+        asking = true;
+        navigator.wakeLock.request("screen").then(function (l) {
+          asking = false;
+          if (audio.paused) { l.release(); return; }
+          wakeLock = l; screenNote(false);
+          if (l.addEventListener) l.addEventListener("release", function () {
+            if (wakeLock === l) wakeLock = null;
+          });
+        }, function () { asking = false; screenNote(true); });
       } else if (!on && wakeLock) { wakeLock.release(); wakeLock = null; }
-    } catch (e) { /* no wake lock here */ }
+    } catch (e) { screenNote(true); }
   }
+  if (!window.isSecureContext || !("wakeLock" in navigator)) screenNote(true);
+  // the system lets go of the lock when the page is hidden: take it again on return
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && !audio.paused) keepAwake(true);
+  });
+  window.addEventListener("resize", fitHeading);
 
   var frame = 0;
   function tick() { update(); frame = audio.paused ? 0 : requestAnimationFrame(tick); }
