@@ -30,7 +30,7 @@ except ImportError:  # Windows: no advisory locks; stale partial files are told 
 from . import clips as clipmod
 from .cache import PHRASE_TIMEOUT_S, PhraseCache
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
-from .encode import ENCODER_DELAY, encode_mp3
+from .encode import encode_mp3
 from .errors import EngineError, OutputError
 from .export import feed, synced
 from .export.page import page_html
@@ -102,6 +102,8 @@ class Options:
     bitrate: int = 96
     cache: Path | None = None
     album: str = "audiocoach"
+    artist: str | None = None
+    """The MP3's artist; None: the routine's source when it names someone, else audiocoach."""
     coaching: Coaching = "standard"
     """standard, full (setup and form cues on every set) or brief (name, counts, one cue)."""
     split: bool = False
@@ -163,7 +165,7 @@ def _measured(clips: dict, text: str) -> float:
 
 
 def render(routine_path: Path, out_dir: Path, options: Options = Options(),
-           progress: Progress = lambda *a: None, track: int | None = None,
+           progress: Progress = lambda *a: None, track: int | tuple[int, int] | None = None,
            claims: Claims | None = None) -> Rendered:
     """Render the routine file at `routine_path` into `out_dir/<title-slug>.mp3` and friends.
     Pass one `Claims` to every render of a run: a routine whose files another one of the run
@@ -191,9 +193,12 @@ def _track_names(titles: list[str]) -> list[str]:
 
 
 def render_routine(routine: Routine, out_dir: Path, options: Options = Options(),
-                   progress: Progress = lambda *a: None, track: int | None = None,
+                   progress: Progress = lambda *a: None,
+                   track: int | tuple[int, int] | None = None,
                    name: str | None = None, claims: Claims | None = None,
                    owner: str | None = None) -> Rendered:
+    """`track` is (n, total) for one of several (TRCK "n/N"; none when total is 1); a bare n
+    is written as it is."""
     name = name or slug(routine.title)
     (claims or Claims()).claim_routine(routine, out_dir, options, name, owner)
     cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
@@ -204,19 +209,20 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     total = -(-script.duration_ms // 10000)
     with atomic_write(mp3) as tmp:
         with open(tmp, "wb") as f:
-            blocks = pcm_blocks(script, clips, tones, sr, skip=ENCODER_DELAY)
+            # the whole timeline from 0: the MP3's LAME tag tells decoders the encoder's
+            # delay and padding, so decoded audio is on the script's time and as long
+            blocks = pcm_blocks(script, clips, tones, sr)
             music = options.music or routine.music
             if music:
-                blocks = _with_bed(blocks, BedMixer(load_bed(music), script, sr),
-                                   ENCODER_DELAY)
+                blocks = _with_bed(blocks, BedMixer(load_bed(music), script, sr), 0)
             encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
                        options.bitrate)
-        write_tags(tmp, script, album=options.album, track=str(track) if track else None,
-                   lyrics=synced.lrc(script) if options.sidecars else None,
-                   cover=options.cover or routine.cover)
+        write_tags(tmp, script, album=options.album, track=track,
+                   lyrics=synced.plain(script) if options.sidecars else None,
+                   cover=options.cover or routine.cover, artist=options.artist)
     write_text(json_path, script.to_json())
-    tracks = _write_tracks(script, clips, tones, out_dir, options, progress) \
-        if options.split else []
+    tracks = _write_tracks(script, clips, tones, out_dir, options, progress,
+                           cover=options.cover or routine.cover) if options.split else []
     if options.sidecars:
         for ext, text in (("lrc", synced.lrc), ("vtt", synced.vtt), ("srt", synced.srt)):
             write_text(out_dir / f"{name}.{ext}", text(script))
@@ -234,6 +240,10 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
     order and `program.md`, the table of what each session prescribes. Two sessions that
     would share a name (one day, same title) get distinct ones, with an OutputWarning; every
     file is claimed before the first is written."""
+    import shutil
+
+    from .tags import retitle
+
     claims = claims or Claims()
     plan = []
     for n, (session, name) in enumerate(zip(program.sessions, session_names(program)), 1):
@@ -245,13 +255,24 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
         plan.append((session, session_options, name, owner))
     claims.claim(program.path or f"the program '{program.title}'",
                  [out_dir / f"{slug(program.title)}.m3u8", out_dir / "program.md"])
-    done = []
+    done, titles = [], []
     for n, (session, session_options, name, owner) in enumerate(plan, 1):
-        done.append(render_routine(session.routine, out_dir, session_options, track=n,
-                                   name=name, claims=claims, owner=owner))
+        rendered = render_routine(session.routine, out_dir, session_options, track=(n, len(plan)),
+                                  name=name, claims=claims, owner=owner)
+        # the session's name, in the MP3's title tag (retagged under a temporary name) and
+        # in its script JSON, with its place in the program (`session`, read by write_feed)
+        title = f"Week {session.week}, day {session.day}: {rendered.script.title}"
+        with atomic_write(rendered.mp3) as tmp:
+            shutil.copyfile(rendered.mp3, tmp)
+            retitle(tmp, title)
+        data = {**rendered.script.to_dict(), "session": {
+            "program": program.title, "week": session.week, "day": session.day, "number": n,
+            "sessions": len(program.sessions), "title": title}}
+        write_text(rendered.json, json.dumps(data, indent=1, ensure_ascii=False))
+        done.append(rendered)
+        titles.append(title)
         progress("program", n, len(program.sessions))
-    entries = [Entry(r.mp3.name, r.script.duration, f"Week {s.week} day {s.day}: {r.script.title}")
-               for s, r in zip(program.sessions, done)]
+    entries = [Entry(r.mp3.name, r.script.duration, t) for r, t in zip(done, titles)]
     write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
     write_text(out_dir / "program.md", table(program))
     return done
@@ -285,6 +306,7 @@ def write_feed(folder: Path, base_url: str, title: str | None = None) -> Path:
     """`folder/feed.xml` with one item per rendered workout (an MP3 with its script JSON),
     and the JSON chapters of each. An MP3 that is not a file in the folder (a dangling link,
     a link out of it) or whose JSON is not a script JSON is skipped with an OutputWarning."""
+    feed.base_url(base_url)  # a bad URL is refused before anything is written
     items = []
     root = folder.resolve()
     for mp3 in sorted(folder.glob("*.mp3")):
@@ -298,14 +320,28 @@ def write_feed(folder: Path, base_url: str, title: str | None = None) -> Path:
         if item is None:
             _skip(mp3, why)
             continue
+        item, cover = feed.detailed(item, script_file)
+        if cover:  # the MP3's embedded cover, beside it as X.cover.jpg or .png
+            image = folder / cover[0]
+            try:
+                same = image.stat().st_size == len(cover[1]) and image.read_bytes() == cover[1]
+            except OSError:
+                same = False
+            if not same:
+                with atomic_write(image) as tmp:
+                    tmp.write_bytes(cover[1])
         items.append(item)
         write_text(folder / feed.chapters_name(mp3), feed.chapters_json(item))
+    # a program's sessions in program order, then the other workouts by name
+    items.sort(key=lambda i: (i.program is None, i.program or "", i.episode or 0))
     if not items:
         raise OutputError(f"no rendered workouts in {folder}",
                           hint=f"render some first: audiocoach render routines -o {folder}")
     path = folder / "feed.xml"
-    write_text(path, feed.feed_xml(title or f"audiocoach: {folder.resolve().name}", base_url,
-                                   items))
+    programs = {i.program for i in items}
+    default = programs.pop() if len(programs) == 1 and None not in programs \
+        else f"audiocoach: {folder.resolve().name}"
+    write_text(path, feed.feed_xml(title or default, base_url, items))
     return path
 
 
@@ -340,8 +376,9 @@ def _feed_item(mp3: Path, script_file: Path, root: Path) -> tuple[feed.Item | No
 
 
 def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, options: Options,
-                  progress: Progress) -> list[Entry]:
-    """One MP3 per chapter (`01-clamshell.mp3`, ...), cut from the same timeline."""
+                  progress: Progress, cover: Path | None = None) -> list[Entry]:
+    """One MP3 per chapter (`01-clamshell.mp3`, ...), cut from the same timeline: each decodes
+    to exactly its chapter's samples (the LAME tag), so played in turn they are the whole."""
     sr, entries = clipmod.SAMPLE_RATE, []
     names = _track_names([c.title for c in script.chapters])
     for n, (chapter, file_name) in enumerate(zip(script.chapters, names), 1):
@@ -349,12 +386,13 @@ def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, optio
         start, end = round(chapter.start_ms * sr / 1000), round(chapter.end_ms * sr / 1000)
         with atomic_write(path) as tmp:
             with open(tmp, "wb") as f:
-                # as for the whole file: skipping the encoder's delay puts the decoded audio
-                # on the script's time; the skipped part is the chapter's quiet lead-in
-                encode_mp3(pcm_blocks(script, clips, tones, sr, skip=start + ENCODER_DELAY,
-                                      end=end), f, sr, options.bitrate)
-            write_tags(tmp, script, album=script.title, track=f"{n}/{len(script.chapters)}",
-                       title=chapter.title, chapters=False)
+                encode_mp3(pcm_blocks(script, clips, tones, sr, skip=start, end=end), f, sr,
+                           options.bitrate)
+            write_tags(tmp, script, album=script.title,
+                       track=(n, len(script.chapters)), title=chapter.title,
+                       chapters=False, cover=cover, artist=getattr(options, "artist", None),
+                       lyrics=synced.plain(script, chapter.start_ms, chapter.end_ms)
+                       if options.sidecars else None)
         entries.append(Entry(path.name, (chapter.end_ms - chapter.start_ms) / 1000,
                              chapter.title))
         progress("tracks", n, len(script.chapters))

@@ -27,7 +27,7 @@ from .program import load_program, table
 from .model import LEVELS
 from .schema import routine_schema
 from .export.svg import timeline_svg
-from .script import clock, cue_sheet
+from .script import cue_sheet, duration_text
 from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
 
@@ -113,6 +113,11 @@ def voice_options(f):
     f = click.option("--engine", type=click.Choice(list(ENGINES)), default="pyttsx3",
                      show_default=True, help="Speech engine.")(f)
     return f
+
+
+artist_option = click.option(
+    "--artist", help="The MP3's artist tag (default: the routine's source when it names "
+                     "someone, else audiocoach).")
 
 
 def routine_warnings(routine) -> list[str]:
@@ -208,7 +213,7 @@ def list_routines(folder: Path) -> None:
                               f"`audiocoach check {path}`)"))
             continue
         click.echo(_plain(f"{path.name:34} {routine.title:38} "
-                          f"{len(routine.exercises()):2d} exercises  ~{clock(length)[:5]}"))
+                          f"{len(routine.exercises()):2d} exercises  ~{duration_text(length)}"))
 
 
 @main.command("new")
@@ -262,12 +267,16 @@ def voices(engine: str) -> None:
 @click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
+@artist_option
+@click.option("--album", default="audiocoach", show_default=True,
+              help="The MP3's album tag.")
 def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
                    voice: str | None, rate: int, cache: Path | None, phrase_timeout: float,
                    bitrate: str,
                    coaching: str, music: Path | None, cover: Path | None, split: bool,
                    page: bool,
-                   no_sidecars: bool, playlist_name: str | None) -> None:
+                   no_sidecars: bool, playlist_name: str | None, artist: str | None,
+                   album: str) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
     files = _routine_files(routines)
     bad = []
@@ -288,7 +297,8 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
     options = Options(
         level=level, coaching=coaching, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
         bitrate=int(bitrate), cache=cache, phrase_timeout=phrase_timeout, music=music,
-        cover=cover, split=split, page=page, sidecars=not no_sidecars)
+        cover=cover, split=split, page=page, sidecars=not no_sidecars, artist=artist,
+        album=album)
     claims = Claims()  # every file of the run is claimed before the first is written
     for path in files:
         claims.claim_routine(load_routine(path), out, options)
@@ -297,9 +307,11 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
     done = []
     for track, path in enumerate(files, 1):
         with _Progress(path.name) as progress:
-            result = render(path, out, options, progress, track=track, claims=claims)
+            result = render(path, out, options, progress, claims=claims,
+                            track=(track, len(files)) if playlist_name and len(files) > 1
+                            else None)
         done.append(Entry(result.mp3.name, result.script.duration, result.script.title))
-        click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
+        click.echo(f"{duration_text(result.script.duration_ms):>7}  {result.size / 1e6:5.1f} MB  "
                    f"{result.mp3}")
     if playlist_name:
         path = out / f"{slug(playlist_name)}.m3u8"
@@ -315,19 +327,20 @@ def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str
 @click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
               show_default=True, help="MP3 bitrate in kbps (constant).")
 @page_option
+@artist_option
 def program_command(program_file: Path, out: Path | None, engine: str, voice: str | None,
                     rate: int, cache: Path | None, phrase_timeout: float, bitrate: str,
-                    page: bool) -> None:
+                    page: bool, artist: str | None) -> None:
     """Render every session of a program (weeks and days, with progression)."""
     program = load_program(program_file, rate)
     out = out or Path("output") / slug(program.title)
     click.echo(table(program))
     options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache,
-                      phrase_timeout=phrase_timeout, page=page)
+                      phrase_timeout=phrase_timeout, page=page, artist=artist)
     with _Progress(program.title) as progress:
         results = render_program(program, out, options, progress)
     for result in results:
-        click.echo(f"{clock(result.script.duration_ms)[:5]}  {result.size / 1e6:5.1f} MB  "
+        click.echo(f"{duration_text(result.script.duration_ms):>7}  {result.size / 1e6:5.1f} MB  "
                    f"{result.mp3}")
     click.echo(f"program     {out / 'program.md'}")
 

@@ -108,6 +108,20 @@ def clock(ms: int) -> str:
     return f"{minutes:02d}:{tenths / 10:04.1f}"
 
 
+def whole_seconds(ms: int) -> int:
+    """A length in whole seconds, rounded up: the one rounding of every length shown (the
+    page's player counts down the same way, so 34:18.4 is 34:19 there and here too)."""
+    return -(-ms // 1000)
+
+
+def duration_text(ms: int) -> str:
+    """A length as it is shown everywhere (the CLI, the page, playlists): `m:ss`, or `h:mm:ss`
+    from an hour on, of `whole_seconds(ms)`."""
+    h, rest = divmod(max(0, whole_seconds(ms)), 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def cue_sheet(script: Script) -> str:
     """One line per cue: `mm:ss.s  exercise · set/side/rep  "what is said"`."""
     lines = [f"# {script.title} ({script.level}, {clock(script.duration_ms)})"]

@@ -30,7 +30,7 @@ MAX_CONNECTIONS = 32  # well under a typical open-file limit
 
 PUBLISHED = ("feed.xml", "program.md")
 PUBLISHED_ENDINGS = (".mp3", ".m3u8")  # a program's playlist has no MP3 of its own name
-SIDECARS = (".chapters.json", ".json", ".lrc", ".vtt", ".srt", ".html")  # beside X.mp3
+SIDECARS = (".chapters.json", ".json", ".lrc", ".vtt", ".srt", ".html", ".cover.jpg", ".cover.png")
 NOT_IN_NAMES = "/\0\\:" if os.name == "nt" else "/\0"  # no folders, no Windows streams
 
 
@@ -126,7 +126,8 @@ class _Handler(SimpleHTTPRequestHandler):
         start, end = span or (0, info.st_size - 1)
         f.seek(start)
         self.send_response(HTTPStatus.PARTIAL_CONTENT if span else HTTPStatus.OK)
-        self.send_header("Content-Type", self.guess_type(name))
+        self.send_header("Content-Type", "application/json+chapters" if name.endswith(
+            ".chapters.json") else self.guess_type(name))  # Podcasting 2.0 chapters
         self.send_header("Content-Length", str(end - start + 1))
         if span:
             self.send_header("Content-Range", f"bytes {start}-{end}/{info.st_size}")

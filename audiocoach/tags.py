@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
 from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, TRCK, USLT,
                          CTOCFlags, Encoding)
+from mutagen.id3._tags import save_frame
 
 from .errors import AudiocoachError
 from .export.synced import one_line
 from .script import Script
 
 GENRE = "Fitness"
+ARTIST = "audiocoach"
+"""The artist when none is given and the routine's source names nobody (a file name)."""
+ALBUM = "audiocoach"
+"""The album of a workout that is not part of a program or a split routine."""
+_FILE_NAME = re.compile(r"\.(txt|md|pdf|html?|ya?ml|json|docx?|rtf|odt)$", re.IGNORECASE)
+"""A source that ends like a document's file name names no author."""
 COVER_MAX_BYTES = 10 * 1024 * 1024
 """The largest cover image embedded (10 MB); a bigger file is refused, and never read whole."""
 _IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
@@ -58,19 +66,46 @@ def read_cover(path: Path) -> tuple[bytes, str]:
     return data, mime
 
 
-def write_tags(path: Path, script: Script, album: str = "audiocoach", track: str | None = None,
+def track_number(n: int, total: int | None) -> str | None:
+    """TRCK's text: "n/N" for one of several (a split routine's tracks, a program's sessions,
+    a playlist of routines); None for a workout on its own, which is no one's track 1."""
+    if total is None:
+        return str(n)  # one of a set whose size the caller did not say
+    return f"{n}/{total}" if total > 1 else None
+
+
+def artist_of(script: Script) -> str:
+    """Who the workout is by, as a phone lists it: the routine's source when it names someone
+    (an author, a site; a URL gives its host), else ARTIST. A bare file name or path is no
+    one's name, and a sentence such as "Original audiocoach routine (not from an article)."
+    keeps its words before the parenthesis."""
+    source = one_line(script.source or "")
+    if "://" in source:
+        host = source.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1].split(":")[0]
+        return host.removeprefix("www.") or ARTIST
+    looks_like_a_file = " " not in source and ("/" in source or "\\" in source
+                                               or _FILE_NAME.search(source) is not None)
+    name = source.split(" (", 1)[0].rstrip(" .")
+    return name if name and not looks_like_a_file and len(name) <= 80 else ARTIST
+
+
+def write_tags(path: Path, script: Script, album: str = ALBUM,
+               track: int | str | tuple[int, int] | None = None,
                cover: Path | None = None, lyrics: str | None = None, title: str | None = None,
-               chapters: bool = True) -> None:
-    """Tag the MP3 at `path`. `track` is "n" or "n/N"; `lyrics` (LRC text) goes in USLT;
-    `title` overrides the script's (for a per-exercise track, which has no chapters)."""
+               chapters: bool = True, artist: str | None = None) -> None:
+    """Tag the MP3 at `path`. `track` is (n, total) (see `track_number`), or n or "n/N" as
+    they are; `lyrics` (plain
+    text, see synced.plain) goes in USLT; `title` overrides the script's (for a per-exercise
+    track, which has no chapters); `artist` defaults to `artist_of(script)`."""
     picture = read_cover(cover) if cover else None  # checked before anything is written
-    tags = ID3()
+    tags = _ChaptersInOrder()
     tags.add(TIT2(encoding=Encoding.UTF16, text=one_line(title or script.title)))
-    tags.add(TPE1(encoding=Encoding.UTF16, text="audiocoach"))
+    tags.add(TPE1(encoding=Encoding.UTF16, text=one_line(artist or artist_of(script))))
     tags.add(TALB(encoding=Encoding.UTF16, text=one_line(album)))
     tags.add(TCON(encoding=Encoding.UTF16, text=GENRE))
-    if track:
-        tags.add(TRCK(encoding=Encoding.UTF16, text=str(track)))
+    number = track_number(*track) if isinstance(track, tuple) else track
+    if number:
+        tags.add(TRCK(encoding=Encoding.UTF16, text=str(number)))
     source = f"Routine source: {one_line(script.source)}" if script.source \
         else "audiocoach routine"
     tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="", text=f"{source}; level {script.level}"))
@@ -85,16 +120,40 @@ def write_tags(path: Path, script: Script, album: str = "audiocoach", track: str
     tags.save(str(path), v2_version=3)
 
 
+class _ChaptersInOrder(ID3):
+    """mutagen's ID3, but with its CHAP frames stored in the order they were added.
+
+    mutagen orders frames on save by kind, then by size (`ID3Tags._write`), and ffmpeg, mpv
+    and their kin list chapters in stored order, so chapters of different lengths of title
+    came out of time order. This takes the CHAP frames out while mutagen writes the rest as
+    ever, then appends them in order, each serialised by mutagen itself (`save_frame`, as
+    `_write` does). No title is padded and nothing mutagen writes is changed, only where the
+    chapters go; tests/test_tags_readers.py reads the order back with ffmpeg."""
+
+    def _write(self, config):  # type: ignore[override]
+        chapters = self.getall("CHAP")
+        self.delall("CHAP")
+        try:
+            rest = super()._write(config)
+        finally:
+            for chapter in chapters:
+                self.add(chapter)
+        return rest + b"".join(save_frame(c, config=config) for c in chapters)
+
+
+def retitle(path: Path, title: str) -> None:
+    """Give the tagged MP3 at `path` another title (TIT2); every other frame is kept."""
+    tags = _ChaptersInOrder(str(path))  # loaded in stored order, saved so: chapters stay in time
+    tags.add(TIT2(encoding=Encoding.UTF16, text=one_line(title)))
+    tags.update_to_v23()
+    tags.save(str(path), v2_version=3)
+
+
 def _add_chapters(tags: ID3, script: Script) -> None:
-    # mutagen writes frames ordered by size, then by id; ffprobe lists chapters in the order
-    # they are stored. Zero-padded ids and titles padded to one length (trailing spaces,
-    # which players trim) give CHAP frames of one size, so they are stored in time order.
-    titles = [one_line(c.title) for c in script.chapters]
-    width = max(map(len, titles), default=0)
     ids = [f"ch{i:03d}" for i in range(len(script.chapters))]
-    for element_id, c, name in zip(ids, script.chapters, titles):
+    for element_id, c in zip(ids, script.chapters):
         tags.add(CHAP(element_id=element_id, start_time=c.start_ms, end_time=c.end_ms,
-                      sub_frames=[TIT2(encoding=Encoding.UTF16, text=name.ljust(width))]))
+                      sub_frames=[TIT2(encoding=Encoding.UTF16, text=one_line(c.title))]))
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
                   child_element_ids=ids, sub_frames=[TIT2(encoding=Encoding.UTF16,
                                                           text=one_line(script.title))]))

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from audiocoach.build import Options, render
+from audiocoach.export import synced
 from audiocoach.cli import main
 from audiocoach.speech import Voice
 
@@ -76,7 +77,7 @@ def test_lrc_is_beside_the_mp3_and_embedded_as_uslt(split):
     first = speech[1]
     assert f"[00:0{first.start_ms // 1000}.{first.start_ms % 1000 // 10:02d}]{first.text}" in lines
     uslt = mutagen.File(split.mp3).tags.getall("USLT")
-    assert uslt and uslt[0].text == lrc
+    assert uslt and uslt[0].text == synced.plain(split.script)  # plain lines, no time stamps
 
 
 def test_no_sidecars_and_a_playlist_of_several_routines(tmp_path):

@@ -47,7 +47,7 @@ def test_program_command_renders_sessions_playlist_and_table(tmp_path):
     assert table.count("| Short test routine |") == 3 and "| 2 | 3 |" in table
     assert "| week | day |" in result.output
     tags = ID3(out / mp3s[1])
-    assert str(tags["TALB"]) == "Two-week test program" and str(tags["TRCK"]) == "2"
+    assert str(tags["TALB"]) == "Two-week test program" and str(tags["TRCK"]) == "2/3"
 
 
 def test_a_program_naming_a_missing_routine(tmp_path):

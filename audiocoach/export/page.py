@@ -14,7 +14,7 @@ import re
 from html import escape
 from urllib.parse import quote
 
-from ..script import Script
+from ..script import Script, duration_text
 from .svg import COLOURS, LABELS, segments
 
 
@@ -23,9 +23,7 @@ def _attr(text: str) -> str:
 
 
 def _clock(seconds: float) -> str:
-    s = max(0, round(seconds))
-    h, rem = divmod(s, 3600)
-    return f"{h}:{rem // 60:02d}:{rem % 60:02d}" if h else f"{rem // 60}:{rem % 60:02d}"
+    return duration_text(round(seconds * 1000))
 
 
 def page_data(script: Script, mp3_name: str) -> dict:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..script import whole_seconds
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -19,5 +21,5 @@ def m3u8(entries: list[Entry]) -> str:
     lines = ["#EXTM3U"]
     for e in entries:
         title = " ".join(e.title.split())  # one line, whatever the title holds
-        lines += [f"#EXTINF:{round(e.seconds)},{title}", e.file_name]
+        lines += [f"#EXTINF:{whole_seconds(round(e.seconds * 1000))},{title}", e.file_name]
     return "\n".join(lines) + "\n"

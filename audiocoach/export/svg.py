@@ -11,7 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from ..script import Event, Script
+from ..script import Event, Script, duration_text
 
 KINDS = ("ready", "work", "hold", "rest", "done")
 """ready: before the first work (intro, first setup); done: after the last end tone."""
@@ -131,8 +131,7 @@ def _step_minutes(minutes: float) -> int:
 
 
 def _mmss(seconds: float) -> str:
-    s = round(seconds)
-    return f"{s // 60}:{s % 60:02d}"
+    return duration_text(round(seconds * 1000))
 
 
 def _clean(text: str) -> str:

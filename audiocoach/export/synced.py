@@ -1,4 +1,5 @@
-"""Synced text from the script: LRC (also embedded in the MP3 as USLT), WebVTT and SRT.
+"""Synced text from the script: LRC, WebVTT and SRT, and the same lines as plain text (the
+MP3's USLT lyrics, which players show as they are: no time stamps).
 Each speech event is one line, shown from its start to the next event's start.
 
 Text from a routine may hold anything: each writer makes it one line (`one_line`), and WebVTT
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..script import Event, Script
+from ..script import Event, Script, whole_seconds
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 """C0 and C1 control characters (newlines among them) and Unicode's line and paragraph
@@ -51,9 +52,17 @@ def lrc(script: Script) -> str:
         return f"[{ms // 60000:02d}:{ms % 60000 // 1000:02d}.{ms % 1000 // 10:02d}]"
 
     head = [f"[ti:{_lrc_text(one_line(script.title))}]", "[by:audiocoach]",
-            f"[length:{script.duration_ms // 60000:02d}:{script.duration_ms % 60000 // 1000:02d}]"]
+            "[length:{:02d}:{:02d}]".format(*divmod(whole_seconds(script.duration_ms), 60))]
     return "\n".join(head + [f"{stamp(s)}{_lrc_text(text)}" for s, _, text in _lines(script)]) \
         + "\n"
+
+
+def plain(script: Script, start_ms: int = 0, end_ms: int | None = None) -> str:
+    """The lines of the LRC without their time tags (or its [ti:] head): one spoken line a
+    line, those starting from `start_ms` up to `end_ms` (a track's part). Square brackets stay
+    round, as in the LRC, so no player takes a line for a time tag."""
+    end = script.duration_ms + 1 if end_ms is None else end_ms
+    return "".join(f"{_lrc_text(text)}\n" for s, _, text in _lines(script) if start_ms <= s < end)
 
 
 def _clock(ms: int, sep: str) -> str:
