@@ -16,11 +16,11 @@ import secrets
 import time
 import unicodedata
 import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 try:
     import fcntl
@@ -37,8 +37,8 @@ from .export.page import page_html
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
 from .mixer import pcm_blocks
-from .music import BedMixer, load_bed
 from .model import Level, Routine, slug
+from .music import BedMixer, load_bed
 from .program import Program, table
 from .script import TONE_MS, Script
 from .speech import Voice
@@ -246,7 +246,8 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
 
     claims = claims or Claims()
     plan = []
-    for n, (session, name) in enumerate(zip(program.sessions, session_names(program)), 1):
+    names = session_names(program)
+    for n, (session, name) in enumerate(zip(program.sessions, names, strict=True), 1):
         session_options = replace(options, level=session.level, coaching=session.coaching,
                                   album=program.title)
         owner = (f"session {n} (week {session.week} day {session.day}: "
@@ -272,7 +273,7 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
         done.append(rendered)
         titles.append(title)
         progress("program", n, len(program.sessions))
-    entries = [Entry(r.mp3.name, r.script.duration, t) for r, t in zip(done, titles)]
+    entries = [Entry(r.mp3.name, r.script.duration, t) for r, t in zip(done, titles, strict=True)]
     write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
     write_text(out_dir / "program.md", table(program))
     return done
@@ -285,7 +286,7 @@ def session_names(program: Program) -> list[str]:
     taken = {b.casefold() for b in bases}
     seen: set[str] = set()
     out = []
-    for session, base in zip(program.sessions, bases):
+    for session, base in zip(program.sessions, bases, strict=True):
         name = base
         if base.casefold() in seen:
             k = 2
@@ -339,8 +340,8 @@ def write_feed(folder: Path, base_url: str, title: str | None = None) -> Path:
                           hint=f"render some first: audiocoach render routines -o {folder}")
     path = folder / "feed.xml"
     programs = {i.program for i in items}
-    default = programs.pop() if len(programs) == 1 and None not in programs \
-        else f"audiocoach: {folder.resolve().name}"
+    only = programs.pop() if len(programs) == 1 else None
+    default = only if only is not None else f"audiocoach: {folder.resolve().name}"
     write_text(path, feed.feed_xml(title or default, base_url, items))
     return path
 
@@ -381,7 +382,7 @@ def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, optio
     to exactly its chapter's samples (the LAME tag), so played in turn they are the whole."""
     sr, entries = clipmod.SAMPLE_RATE, []
     names = _track_names([c.title for c in script.chapters])
-    for n, (chapter, file_name) in enumerate(zip(script.chapters, names), 1):
+    for n, (chapter, file_name) in enumerate(zip(script.chapters, names, strict=True), 1):
         path = out_dir / file_name
         start, end = round(chapter.start_ms * sr / 1000), round(chapter.end_ms * sr / 1000)
         with atomic_write(path) as tmp:

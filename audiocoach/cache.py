@@ -13,19 +13,19 @@ CacheWarning and the render goes on, synthesizing what it needs.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import multiprocessing
-import errno
 import os
 import stat
 import tempfile
 import threading
 import warnings
 import wave
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import platformdirs

@@ -13,24 +13,32 @@ from urllib.parse import quote
 
 import click
 
-from .build import (Claims, Options, OutputWarning, render, render_program, slug, timed_script,
-                    write_feed, write_text)
+from .build import (
+    Claims,
+    Options,
+    OutputWarning,
+    render,
+    render_program,
+    slug,
+    timed_script,
+    write_feed,
+    write_text,
+)
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, check_limits, compile_routine
 from .errors import AudiocoachError, RoutineError
-from .starter import example_titles, write_new
 from .export.playlist import Entry, m3u8
-from .loader import load_routine
-from .music import load_bed
-from .tags import read_cover
-from .program import load_program, table
-from .model import LEVELS
-from .schema import routine_schema
 from .export.svg import timeline_svg
+from .loader import load_routine
+from .model import LEVELS
+from .music import load_bed
+from .program import load_program, table
+from .schema import routine_schema
 from .script import cue_sheet, duration_text
 from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
-
+from .starter import example_titles, write_new
+from .tags import read_cover
 
 _default_showwarning = warnings.showwarning
 
@@ -386,7 +394,8 @@ class _Progress:
     nothing into an in-memory capture (click's CliRunner) that has no file descriptor."""
 
     def __init__(self, label: str, stream=None):
-        self.label, self.stage, self.shown = _plain(label), None, ""
+        self.label, self.shown = _plain(label), ""
+        self.stage: str | None = None
         self.stream = stream if stream is not None else sys.stderr
         try:
             self.tty = self.stream.isatty()

@@ -8,9 +8,8 @@ target without a slow pass over an hour of audio.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import warnings
+from functools import cache, lru_cache
 
 import numpy as np
 import pyloudnorm
@@ -86,7 +85,7 @@ def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     return out * min(1.0, ceiling / max(np.abs(out).max(), 1e-9))
 
 
-@lru_cache(maxsize=None)
+@cache
 def tone(name: str, length_ms: int) -> np.ndarray:
     """The start, end and finish tones: soft sine chimes, faded so they never click."""
     notes = {"start": [(660, 0.5), (880, 0.5)], "end": [(523, 1.0)],

@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable, Literal
+from itertools import pairwise
+from typing import Literal
 
 from .errors import Problem, RoutineError
 from .model import Block, Exercise, Level, Phase, Routine
@@ -122,7 +124,7 @@ def compile_routine(routine: Routine, level: Level = "medium",
     bounds = [s for _, s in chapters[1:]] + [end]
     return Script(
         title=routine.title, source=routine.source, level=level, duration_ms=end,
-        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds)),
+        chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds, strict=True)),
         events=tuple(sorted(timeline.events, key=lambda e: e.start_ms)),
         warnings=_counted(_side_warnings(routine) + timeline.warnings),
     )
@@ -143,7 +145,7 @@ def _side_warnings(routine: Routine) -> list[str]:
         for item in items:
             if isinstance(item, Block):
                 walk(item.items, item.side or meaning, inside or item.sides == "both")
-            elif item.sides and not (item.side or meaning) or (inside and not item.sides
+            elif (item.sides and not (item.side or meaning)) or (inside and not item.sides
                                                                 and not meaning):
                 out.append(f"{item.line}:{item.col}: {item.name}: the cue will only say "
                            f"'left side'; say what the side is with 'side:' (leg, arm, "
@@ -163,7 +165,7 @@ class _TooLong(Exception):
     """Raised inside the layout once the routine passes the limits."""
 
 
-def _lay_out(timeline: "_Timeline", routine: Routine, occurrences: list[_Occurrence],
+def _lay_out(timeline: _Timeline, routine: Routine, occurrences: list[_Occurrence],
              level: Level, chapters: list[tuple[str, int]]) -> None:
     timeline.intro(routine)
     seen: set[str] = set()
@@ -292,7 +294,7 @@ class _Timeline:
         self.now += TONE_MS[name]
 
     def wait_until(self, ms: float) -> None:
-        self.now = max(self.now, int(round(ms)))
+        self.now = max(self.now, round(ms))
 
     def fit(self, start: int, length_ms: float, what: str) -> None:
         """End a slot that began at `start`; warn if its speech ran past `length_ms`."""
@@ -524,7 +526,7 @@ class _Timeline:
         said = sorted((e for e in self.events[first:] if e.kind == "speech"),
                       key=lambda e: e.start_ms)
         out = []
-        for a, b in zip(said, said[1:]):
+        for a, b in pairwise(said):
             if a.phase == b.phase == "hold" and b.start_ms - a.end_ms >= 2 * PAUSE_MS:
                 out.append((a.end_ms + PAUSE_MS, b.start_ms - PAUSE_MS))
         return out
@@ -554,7 +556,7 @@ class _Timeline:
             last = k == len(tempo) - 1
             length = self.phase(phase, level, ex, start, teach, rep,
                                 relax=last and phase.name == "hold" and rest_after > 0)
-            start = max(start + int(round(length)), self.now)
+            start = max(start + round(length), self.now)
         self.wait_until(start + rest_after)
 
     def phase(self, phase: Phase, level: Level, ex: Exercise, start: int, teach: bool,

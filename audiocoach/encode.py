@@ -16,7 +16,8 @@ end (see `pcm_blocks`), so decoded speech lands where the script says with eithe
 from __future__ import annotations
 
 import struct
-from typing import BinaryIO, Iterable
+from collections.abc import Iterable
+from typing import BinaryIO
 
 import lameenc
 import numpy as np

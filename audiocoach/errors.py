@@ -42,7 +42,8 @@ class AudiocoachError(Exception):
 
 
 class RoutineError(AudiocoachError):
-    """A routine (or program) file is not valid. Carries every problem found, not just the first."""
+    """A routine (or program) file is not valid. Carries every problem found, not just the
+    first."""
 
     exit_code = 2
 

@@ -13,15 +13,26 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Callable
+from typing import Protocol, TypedDict
 
 import yaml
 
 from .errors import AudiocoachError, Problem, RoutineError
-from .model import (LEVELS, SIDE_MEANINGS, Block, Breath, Exercise, Phase, Range, Rests, Routine,
-                    fixed)
+from .model import (
+    LEVELS,
+    SIDE_MEANINGS,
+    Block,
+    Breath,
+    Exercise,
+    Phase,
+    Range,
+    Rests,
+    Routine,
+    fixed,
+)
 from .phrases import phrase
 
 MAX_FILE_BYTES = 512 * 1024
@@ -181,6 +192,22 @@ def parse_seconds(text: str) -> float | None:
     return total
 
 
+class _Mark(Protocol):
+    """Where in the file: PyYAML's Mark, from its Python or its C parser."""
+    line: int
+    column: int
+
+
+class _Defaults(TypedDict, total=False):
+    """What a routine's `defaults:` gives every exercise (see `_Reader.defaults`)."""
+    sets: Range | None
+    reps: Range | None
+    tempo: tuple[Phase, ...] | None
+    count: str | None
+    rest: Rests
+    rest_keys: set[str]
+
+
 class _Reader:
     """Walks the YAML nodes, noting problems as it goes rather than stopping at the first."""
 
@@ -188,7 +215,7 @@ class _Reader:
         self.name = name
         self.problems: list[Problem] = []
 
-    def problem(self, node: yaml.Node | yaml.Mark | None, message: str) -> None:
+    def problem(self, node: yaml.Node | _Mark | None, message: str) -> None:
         mark = node.start_mark if isinstance(node, yaml.Node) else node
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
@@ -203,10 +230,11 @@ class _Reader:
                                f"{MAX_FILE_BYTES} bytes")
             return None
         if isinstance(data, bytes):
+            raw = data
             try:
-                data = data.decode("utf-8-sig")
+                data = raw.decode("utf-8-sig")
             except UnicodeDecodeError as err:
-                line = data[: err.start].count(b"\n") + 1
+                line = raw[: err.start].count(b"\n") + 1
                 self.problems.append(Problem(self.name, line, None,
                                              "is not UTF-8 text; expected a YAML routine file"))
                 return None
@@ -334,12 +362,13 @@ class _Reader:
                 self.problem(node, f"missing '{key}' in {what}")
         return found
 
-    def defaults(self, node: yaml.Node | None) -> dict[str, object]:
+    def defaults(self, node: yaml.Node | None) -> _Defaults:
         keys = self.mapping(node, DEFAULTS_KEYS, "defaults") or {}
-        out: dict[str, object] = {}
-        for key in ("sets", "reps"):
-            if key in keys:
-                out[key] = self.count(keys[key], key)
+        out: _Defaults = {}
+        if "sets" in keys:
+            out["sets"] = self.count(keys["sets"], "sets")
+        if "reps" in keys:
+            out["reps"] = self.count(keys["reps"], "reps")
         if "tempo" in keys:
             out["tempo"] = self.tempo(keys["tempo"], "aloud")
         if "count" in keys:
@@ -349,7 +378,7 @@ class _Reader:
             out["rest_keys"] = self.rest_keys(keys["rest"])
         return out
 
-    def items(self, node: yaml.Node | None, defaults: dict[str, object]
+    def items(self, node: yaml.Node | None, defaults: _Defaults
               ) -> tuple[Exercise | Block, ...] | None:
         if node is None:
             return None
@@ -367,7 +396,7 @@ class _Reader:
                 out.append(parsed)
         return tuple(out)
 
-    def item(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | Block | None:
+    def item(self, node: yaml.Node, defaults: _Defaults) -> Exercise | Block | None:
         names = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} \
             if isinstance(node, yaml.MappingNode) else set()
         if "section" in names and "exercise" not in names:
@@ -384,7 +413,7 @@ class _Reader:
             return None
         return self.exercise(node, defaults)
 
-    def section(self, node: yaml.Node, defaults: dict[str, object]) -> Block | None:
+    def section(self, node: yaml.Node, defaults: _Defaults) -> Block | None:
         keys = self.mapping(node, SECTION_KEYS, "a section")
         if keys is None:
             return None
@@ -399,14 +428,16 @@ class _Reader:
         return Block(title, items, rounds, sides, rest.low if rest else 60.0,  # type: ignore[arg-type]
                      side)  # type: ignore[arg-type]
 
-    def exercise(self, node: yaml.Node, defaults: dict[str, object]) -> Exercise | None:
+    def exercise(self, node: yaml.Node, defaults: _Defaults) -> Exercise | None:
         keys = self.mapping(node, EXERCISE_KEYS, "an exercise")
         if keys is None:
             return None
         name = self.text(keys.get("exercise"))
         set_reps = self.per_set(keys.get("reps"), lambda n: self.count(n, "reps"))
-        set_holds = self.per_set(keys.get("hold"), lambda n: self.seconds(n, EXERCISE_KEYS["hold"]))
-        set_times = self.per_set(keys.get("time"), lambda n: self.seconds(n, EXERCISE_KEYS["time"]))
+        set_holds = self.per_set(keys.get("hold"),
+                                 lambda n: self.seconds(n, EXERCISE_KEYS["hold"]))
+        set_times = self.per_set(keys.get("time"),
+                                 lambda n: self.seconds(n, EXERCISE_KEYS["time"]))
         lists = {k: v for k, v in (("reps", set_reps), ("hold", set_holds), ("time", set_times))
                  if v}
         sets = self.count(keys.get("sets"), "sets")
@@ -427,21 +458,21 @@ class _Reader:
         count = self.choice(keys.get("count"), EXERCISE_KEYS["count"]) or defaults.get("count")
         rests = defaults.get("rest") or Rests()
         if "rest" in keys:
-            rests = self.rests(keys["rest"], rests)  # type: ignore[arg-type]
-        given_rests = set(defaults.get("rest_keys") or ()) | self.rest_keys(keys.get("rest"))  # type: ignore[call-overload]
+            rests = self.rests(keys["rest"], rests)
+        given_rests = set(defaults.get("rest_keys") or ()) | self.rest_keys(keys.get("rest"))
         if "tempo" in keys:
             tempo = self.tempo(keys["tempo"], "silent" if count == "none" else (count or "aloud"))
         else:
-            tempo = defaults.get("tempo") or DEFAULT_TEMPO  # type: ignore[assignment]
+            tempo = defaults.get("tempo") or DEFAULT_TEMPO
         sides = self.choice(keys.get("sides"), EXERCISE_KEYS["sides"])
         side = self.choice(keys.get("side"), EXERCISE_KEYS["side"])
         switch = self.choice(keys.get("switch"), EXERCISE_KEYS["switch"])
         transition = self.seconds(keys.get("transition"), EXERCISE_KEYS["transition"])
-        breath = self.breath(keys.get("breath"), rests)  # type: ignore[arg-type]
+        breath = self.breath(keys.get("breath"), rests)
         if reps and time:
             self.problem(keys["time"], "an exercise has either reps or time, not both")
         if reps is None and time is None and hold is None and "tempo" not in keys:
-            reps = defaults.get("reps")  # type: ignore[assignment]
+            reps = defaults.get("reps")
         if breaths and hold is None:
             hold = fixed(0)  # the breaths make the hold
         if not any(k in keys for k in ("reps", "time", "hold", "breaths", "tempo")) and not reps:
@@ -457,8 +488,8 @@ class _Reader:
         if "side" not in given_rests and (side == "lying"):
             rests = replace(rests, side=20.0)  # time to roll over
         return Exercise(
-            name=name, sets=sets, reps=reps if not time else None, time=time,  # type: ignore[arg-type]
-            tempo=tempo, rests=rests,  # type: ignore[arg-type]
+            name=name, sets=sets, reps=reps if not time else None, time=time,
+            tempo=tempo, rests=rests,
             setup=self.texts(keys.get("setup")), cues=self.texts(keys.get("cues")),
             sides=sides, side=side, switch_every_set=switch == "every set",  # type: ignore[arg-type]
             transition=transition.low if transition else 0.0,
@@ -478,7 +509,7 @@ class _Reader:
             self.problem(node, f"the list has {len(node.value)} sets; at most {LIMITS['sets']}")
             return None
         values = [one(item) for item in node.value]
-        return values if all(v is not None for v in values) else None  # type: ignore[return-value]
+        return values if all(v is not None for v in values) else None
 
     def rest_keys(self, node: yaml.Node | None) -> set[str]:
         """Which rests a `rest:` value sets explicitly."""
@@ -497,9 +528,10 @@ class _Reader:
                                "{in: 4, out: 6}")
             return Breath()
         seconds = {k: self.seconds(v, BREATH_KEYS[k]) for k, v in keys.items()}
-        inhale = seconds["in"].low if seconds.get("in") else 3.0
-        hold = seconds["hold"].low if seconds.get("hold") else 0.0
-        exhale = seconds["out"].low if seconds.get("out") else inhale
+        got_in, got_hold, got_out = (seconds.get(k) for k in ("in", "hold", "out"))
+        inhale = got_in.low if got_in else 3.0
+        hold = got_hold.low if got_hold else 0.0
+        exhale = got_out.low if got_out else inhale
         return Breath(inhale, hold, exhale)
 
     def rests(self, node: yaml.Node, base: Rests) -> Rests:
@@ -616,7 +648,7 @@ class _Reader:
             shown = repr(value) if isinstance(value, str) else _kind(node)
             self.problem(node, f"got {shown}; expected one of: {', '.join(key.choices)}")
             return None
-        return value  # type: ignore[return-value]
+        return value
 
     def count(self, node: yaml.Node | None, key: str) -> Range | None:
         """A whole number >= 1, or a range 'low-high' such as 8-12. Read from the text as

@@ -8,8 +8,8 @@ no Python loop runs over samples. pydub's `seg + silence + clip` took 139 s and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 

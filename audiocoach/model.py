@@ -163,7 +163,7 @@ class Block:
     """A section (warm-up, main, cool-down) or a repeat block of rounds; blocks can nest."""
 
     title: str | None
-    items: tuple["Exercise | Block", ...]
+    items: tuple[Exercise | Block, ...]
     rounds: Range = field(default_factory=lambda: fixed(1))
     sides: Literal["both"] | None = None
     """`both`: the whole block on one side, then all of it again on the other."""

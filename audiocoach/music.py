@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -59,7 +59,7 @@ class Bed:
                                       "second", hint=_HINT)
 
 
-def _blocks(path: str) -> Iterator[np.ndarray]:
+def _blocks(path: str) -> Generator[np.ndarray, None, None]:
     """The song decoded block by block, as float32 in [-1, 1); the decoder is closed when
     the generator ends or is closed."""
     try:

@@ -12,10 +12,12 @@ EN = {
     # the countdown to work, and the counts
     "countdown": ("three", "two", "one"),
     "go": "go",
-    "rep": "rep {n}",             # a rep's count when a counted hold follows: "rep two ... hold, two"
+    # a rep's count when a counted hold follows: "rep two ... hold, two"
+    "rep": "rep {n}",
     "last rep": "last one",
     # holds, timed work and breaths
-    "hold": "and hold",           # not a bare "hold": a recogniser (and a tired patient) hears "go"
+    # not a bare "hold": a recogniser (and a tired patient) hears "go"
+    "hold": "and hold",
     "hold and breathe": "and hold, breathe deeply",
     "halfway": "halfway",
     "seconds left": "{time} left",
@@ -69,7 +71,7 @@ def plural(n: float, unit: str) -> str:
 
 def say_seconds(seconds: float) -> str:
     """30 -> 'thirty seconds', 90 -> 'one minute thirty'."""
-    s = int(round(seconds))
+    s = round(seconds)
     minutes, rest = divmod(s, 60)
     if not minutes:
         return plural(s, "seconds")
@@ -113,7 +115,7 @@ def built_in() -> set[str]:
     """Every fixed phrase (no blanks), for tests and for the recogniser's grammar."""
     out: set[str] = set()
     for value in EN.values():
-        if isinstance(value, tuple):
+        if not isinstance(value, str):  # a tuple of words
             out.update(value)
         elif "{" not in value:
             out.add(value)

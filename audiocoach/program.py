@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast
 
 import yaml
 
-from .compiler import check_limits
+from .compiler import Coaching, check_limits
 from .errors import Problem, RoutineError
 from .loader import Key, _Reader, load_routine
 from .model import Block, Exercise, Level, Routine, fixed, slug
@@ -61,7 +62,7 @@ class Session:
     day: int
     routine: Routine
     level: Level
-    coaching: str
+    coaching: Coaching
 
     @property
     def name(self) -> str:
@@ -116,8 +117,10 @@ def _program(r: _Reader, root: yaml.Node, path: Path, rate: int) -> Program | No
             r.problem(s["routine"], f"the routine {routine_file} is not valid: "
                                     f"{err.problems[0].message}")
             continue
-        plan.append((r.count(s["day"], "day"), r.count(s.get("weeks"), "weeks"), routine,
-                     s["routine"]))
+        day = r.count(s["day"], "day")
+        if day is None:  # told as a problem, so the program is refused below
+            continue
+        plan.append((day, r.count(s.get("weeks"), "weeks"), routine, s["routine"]))
     if not isinstance(sessions, yaml.SequenceNode):
         r.problem(sessions, "expected a list of sessions ('- day: 1' ...)")
     if title is None or weeks is None or r.problems:
@@ -132,10 +135,11 @@ def _program(r: _Reader, root: yaml.Node, path: Path, rate: int) -> Program | No
         return None
     out = []
     for week, day, routine, node in dated:
-        level = _nth(rules["level"], week, "medium")
-        coaching = _nth(rules["coaching"], week, "standard")
+        # both lists were checked against their choices in _progression
+        level = cast(Level, _nth(rules["level"], week, "medium"))
+        coaching = cast(Coaching, _nth(rules["coaching"], week, "standard"))
         session = Session(week, int(day.low), progress(routine, week, rules, level),
-                          level, coaching)  # type: ignore[arg-type]
+                          level, coaching)
         _check_limits(r, session, node, rate)
         out.append(session)
     return None if r.problems else Program(title, tuple(out), str(path))
@@ -146,7 +150,7 @@ def _check_limits(r: _Reader, session: Session, node: yaml.Node, rate: int) -> N
     the limits render checks (4 hours, an hour of distinct speech, ...): a program that grows
     past them is refused when it is loaded, not after rendering its first weeks."""
     try:
-        check_limits(session.routine, session.level, session.coaching,  # type: ignore[arg-type]
+        check_limits(session.routine, session.level, session.coaching,
                      rate)
     except RoutineError as err:
         for p in err.problems:
@@ -167,9 +171,10 @@ def _progression(r: _Reader, node: yaml.Node | None) -> dict:
     caps, steps = (_by_exercise(r, keys.get(k)) for k in ("caps", "steps"))
     from_week = r.count(sets_keys.get("from_week"), "weeks")
     sets = r.count(sets_keys.get("sets"), "sets")
+    reps = r.count(keys.get("reps"), "reps") if "reps" in keys else None
     return {
         "level": levels, "coaching": coaching,
-        "reps": int(r.count(keys.get("reps"), "reps").low) if "reps" in keys else 0,
+        "reps": int(reps.low) if reps else 0,
         "hold": (r.seconds(keys.get("hold"), PROGRESSION_KEYS["hold"]) or fixed(0)).low,
         "sets": (int(from_week.low), int(sets.low)) if from_week and sets else None,
         "caps": caps, "steps": steps,

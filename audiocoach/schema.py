@@ -20,13 +20,29 @@ script's digits), no `\\p{...}`.
 from __future__ import annotations
 
 import unicodedata
+from typing import TypedDict
 
-from .loader import (_UNITS, BREATH_KEYS, DEFAULTS_KEYS, EXERCISE_KEYS, LIMITS, MAX_TEXT,
-                     PHASE_KEYS, REST_KEYS, ROUTINE_KEYS, SECTION_KEYS, SECONDS_HELP, Key)
+from .loader import (
+    _UNITS,
+    BREATH_KEYS,
+    DEFAULTS_KEYS,
+    EXERCISE_KEYS,
+    LIMITS,
+    MAX_TEXT,
+    PHASE_KEYS,
+    REST_KEYS,
+    ROUTINE_KEYS,
+    SECONDS_HELP,
+    SECTION_KEYS,
+    Key,
+)
 from .model import LEVELS
 
 # The loader's rules that live in its code, not in a table of keys.
-RULES = {
+_Rules = TypedDict("_Rules", {"either": tuple[str, ...], "work": tuple[str, ...],
+                               "default work": str, "phase": tuple[str, ...], "breath": str,
+                               "rest": str})
+RULES: _Rules = {
     "either": ("reps", "time"),  # an exercise has reps or time, not both
     "work": ("reps", "time", "hold", "breaths", "tempo"),  # ... and at least one of these
     "default work": "reps",  # unless `defaults` gives reps
@@ -195,9 +211,11 @@ def _scalar(key: Key, ranges: bool = True) -> dict:
                                            "patternErrorMessage": f"expected a whole number "
                                                                   f"from 1 to {limit}, {said}"})
         else:
-            text = {"pattern": _duration(limit, ranges),  # shown by the YAML plugin of VS Code
-                    "patternErrorMessage": f"{SECONDS_HELP}, at most {limit:g} seconds"
-                                           f"{' (a range: 5-10s)' if ranges else ''}"}
+            # shown by the YAML plugin of VS Code
+            text: dict[str, object] = {
+                "pattern": _duration(limit, ranges),
+                "patternErrorMessage": f"{SECONDS_HELP}, at most {limit:g} seconds"
+                                       f"{' (a range: 5-10s)' if ranges else ''}"}
             if not key.zero:
                 text["not"] = {"pattern": ZERO_SECONDS}
             _SHARED[name] = _by_type(_number(key), text=text)

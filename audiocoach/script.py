@@ -81,7 +81,7 @@ class Script:
         return json.dumps(self.to_dict(), indent=1, ensure_ascii=False)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Script":
+    def from_dict(cls, data: dict) -> Script:
         ms = lambda s: round(s * 1000)  # noqa: E731
         return cls(
             title=data["title"], source=data["source"], level=data["level"],
@@ -93,7 +93,7 @@ class Script:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Script":
+    def from_json(cls, text: str) -> Script:
         return cls.from_dict(json.loads(text))
 
 

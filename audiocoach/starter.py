@@ -88,7 +88,7 @@ def write_new(name: str | None, folder: Path, example: str | None = None) -> Pat
         parse_routine(data, str(path))
     except RoutineError as err:  # a NAME that makes no title (too long, nothing to say)
         raise RoutineError([Problem(str(path), None, None, f"NAME {name!r} does not make a "
-                                    f"valid routine: {p.message}") for p in err.problems])
+                                    f"valid routine: {p.message}") for p in err.problems]) from err
     if path.exists() or path.is_symlink():
         raise OutputError(f"{path} exists already; not overwritten",
                           hint="give another NAME, or another folder with -o")

@@ -7,8 +7,21 @@ import re
 import stat
 from pathlib import Path
 
-from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TPE1, TRCK, USLT,
-                         CTOCFlags, Encoding)
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    TALB,
+    TCON,
+    TIT2,
+    TPE1,
+    TRCK,
+    USLT,
+    CTOCFlags,
+    Encoding,
+)
 from mutagen.id3._tags import save_frame
 
 from .errors import AudiocoachError
@@ -108,7 +121,8 @@ def write_tags(path: Path, script: Script, album: str = ALBUM,
         tags.add(TRCK(encoding=Encoding.UTF16, text=str(number)))
     source = f"Routine source: {one_line(script.source)}" if script.source \
         else "audiocoach routine"
-    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="", text=f"{source}; level {script.level}"))
+    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="",
+                  text=f"{source}; level {script.level}"))
     if lyrics:
         tags.add(USLT(encoding=Encoding.UTF16, lang="eng", desc="", text=lyrics))
     if chapters:
@@ -130,7 +144,7 @@ class _ChaptersInOrder(ID3):
     `_write` does). No title is padded and nothing mutagen writes is changed, only where the
     chapters go; tests/test_tags_readers.py reads the order back with ffmpeg."""
 
-    def _write(self, config):  # type: ignore[override]
+    def _write(self, config):
         chapters = self.getall("CHAP")
         self.delall("CHAP")
         try:
@@ -151,7 +165,7 @@ def retitle(path: Path, title: str) -> None:
 
 def _add_chapters(tags: ID3, script: Script) -> None:
     ids = [f"ch{i:03d}" for i in range(len(script.chapters))]
-    for element_id, c in zip(ids, script.chapters):
+    for element_id, c in zip(ids, script.chapters, strict=True):
         tags.add(CHAP(element_id=element_id, start_time=c.start_ms, end_time=c.end_ms,
                       sub_frames=[TIT2(encoding=Encoding.UTF16, text=one_line(c.title))]))
     tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,

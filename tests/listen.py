@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from math import gcd
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy.signal import resample_poly
@@ -81,8 +81,8 @@ def heard(audio: np.ndarray, rate: int, events: Sequence, phrases: Iterable[str]
     floor = 32768 * 10 ** (FLOOR_DB / 20) if FLOOR_DB is not None else 0.0
     out = []
     for event in events:
-        a = max(0, int(round((event.start - BEFORE_S) * rate)))
-        b = min(len(samples), int(round((event.end + AFTER_S) * rate)))
+        a = max(0, round((event.start - BEFORE_S) * rate))
+        b = min(len(samples), round((event.end + AFTER_S) * rate))
         cut = resample_poly(samples[a:b], up, down) if up != down else samples[a:b]
         if floor:
             cut = cut + np.random.default_rng(a).normal(0.0, floor, len(cut))
@@ -99,7 +99,8 @@ def heard(audio: np.ndarray, rate: int, events: Sequence, phrases: Iterable[str]
 
 def authored_texts(routine) -> set[str]:
     """Every text the routine's author wrote that may be said: the title, the equipment line,
-    the safety note and reminder, exercise names, section titles, setup lines, form cues and phase cues."""
+    the safety note and reminder, exercise names, section titles, setup lines, form cues and
+    phase cues."""
     from audiocoach.model import Block
 
     texts = {routine.title}
@@ -195,11 +196,11 @@ def listen(audio: np.ndarray, rate: int, script, routine, per_text: int | None =
     counts = Counter(e.text for e in events)
     chosen = _first(events, per_text)
     got = heard(audio, rate, chosen, counts)
-    return Listening(counts, [(e.text, h) for e, h in zip(chosen, got)])
+    return Listening(counts, [(e.text, h) for e, h in zip(chosen, got, strict=False)])
 
 
-def listen_for(audio: np.ndarray, rate: int, script, routine, words: Sequence[str] = ("hold", "go"),
-               per_text: int | None = 2) -> Listening:
+def listen_for(audio: np.ndarray, rate: int, script, routine,
+               words: Sequence[str] = ("hold", "go"), per_text: int | None = 2) -> Listening:
     """Recognise every speech event with one of `words` in it, built-in or written by the
     author (a phase cue "hold"), against a grammar of the built-in texts and those events."""
     events = [e for e in script.events if e.kind == "speech" and e.text
@@ -207,4 +208,4 @@ def listen_for(audio: np.ndarray, rate: int, script, routine, words: Sequence[st
     counts = Counter(e.text for e in events)
     chosen = _first(events, per_text)
     got = heard(audio, rate, chosen, {*counts, *(e.text for e in builtin_events(script, routine))})
-    return Listening(counts, [(e.text, h) for e, h in zip(chosen, got)])
+    return Listening(counts, [(e.text, h) for e, h in zip(chosen, got, strict=False)])

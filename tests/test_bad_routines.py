@@ -11,14 +11,21 @@ the mark is to be removed.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
 from audiocoach.compiler import compile_routine, estimate_seconds
 from audiocoach.errors import Problem, RoutineError
-from audiocoach.loader import (LIMITS, MAX_FILE_BYTES, MAX_TEXT, ROUTINE_KEYS, load_routine,
-                               parse_routine)
+from audiocoach.loader import (
+    LIMITS,
+    MAX_FILE_BYTES,
+    MAX_TEXT,
+    ROUTINE_KEYS,
+    load_routine,
+    parse_routine,
+)
 from audiocoach.model import LEVELS
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -256,7 +263,7 @@ def test_alias_bomb_is_refused():
     refuses anchors before building anything, so this returns at once."""
     levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     names = "abcdefghijk"
-    for prev, name in zip(names, names[1:]):
+    for prev, name in pairwise(names):
         levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     data = "\n".join(levels) + "\ntitle: *k\nexercises: *k\n"
     with pytest.raises(RoutineError) as info:

@@ -5,7 +5,6 @@ from audiocoach.cache import PhraseCache
 from audiocoach.loader import load_routine
 from audiocoach.speech import Voice
 
-
 FAKE = Voice("fake")
 
 

@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach import cache as cachemod
-from audiocoach.build import OutputWarning, Options, render, write_feed
+from audiocoach.build import Options, OutputWarning, render, write_feed
 from audiocoach.cache import CacheWarning, PhraseCache
 from audiocoach.cli import main
 from audiocoach.speech import Voice
-
 from conftest import DATA
 
 FAKE = Voice("fake")

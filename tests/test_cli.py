@@ -7,7 +7,6 @@ import yaml
 from click.testing import CliRunner
 
 from audiocoach.cli import main
-
 from conftest import DATA, ROUTINES
 
 FAKE = ["--engine", "fake"]

@@ -3,6 +3,7 @@
 Each runs on the compiler's script; the recogniser test is in test_recognition.py."""
 
 import re
+from itertools import pairwise
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +13,6 @@ from audiocoach.compiler import NAME_PAUSE_MS, PAUSE_MS, compile_routine
 from audiocoach.loader import load_routine, parse_routine
 from audiocoach.model import LEVELS
 from audiocoach.phrases import words
-
 from conftest import ROOT, ROUTINES
 
 SEEDS = [p for p in ROUTINES if (load_routine(p).source or "")[:1].isdigit()]
@@ -142,7 +142,7 @@ def test_form_cues_never_replace_a_movement_cue(hold):
     assert moves(coached) == moves(plain)
     form = [e for e in coached.events if e.phase == "form"]
     assert len(form) == 2
-    for a, b in zip(speech(coached), speech(coached)[1:]):
+    for a, b in pairwise(speech(coached)):
         assert b.start_ms - a.end_ms >= PAUSE_MS
 
 
@@ -196,7 +196,7 @@ def test_a_pause_between_every_two_phrases_and_after_a_name(path):
     script = compile_routine(routine)
     names = {e.name for e in routine.exercises()} | {routine.title}
     said = speech(script)
-    for a, b in zip(said, said[1:]):
+    for a, b in pairwise(said):
         assert b.start_ms - a.end_ms >= PAUSE_MS, (a, b)
         if a.text in names and b.phase == "setup":
             assert b.start_ms - a.end_ms >= NAME_PAUSE_MS, (a, b)
@@ -259,9 +259,9 @@ def test_long_holds_are_never_long_silences(hold):
     marks = [e.text for e in said]
     assert any(m == "halfway" or m.endswith("seconds left") for m in marks)
     assert marks[-3:] == ["three", "two", "one"]
-    for a, b in zip(said, said[1:]):
+    for a, b in pairwise(said):
         assert b.start_ms - a.end_ms <= 10000
-    assert [e.text for e in script.events if e.start_ms > end.start_ms][0].startswith(
+    assert next(e.text for e in script.events if e.start_ms > end.start_ms).startswith(
         ("and rest", "Workout complete"))
 
 
@@ -299,11 +299,12 @@ exercises:
     assert not {"one", "two", "three", "four", "last one", "rep one"} & set(drill)
     starts = [e.start_ms for e in script.events if e.exercise == "Box breathing"
               and e.phase == "inhale"]
-    assert {b - a for a, b in zip(starts, starts[1:])} == {14000}
+    assert {b - a for a, b in pairwise(starts)} == {14000}
     bridge = [e for e in script.events if e.exercise == "Bridge" and e.rep]
     ins = [e.start_ms for e in bridge if e.text == "breathe in"]
     outs = [e.start_ms for e in bridge if e.text == "and out"]
-    assert [o - i for i, o in zip(ins, outs)] == [6000, 6000] and ins[1] - ins[0] == 12000
+    assert [o - i for i, o in zip(ins, outs, strict=False)] == [6000, 6000]
+    assert ins[1] - ins[0] == 12000
 
 
 def test_a_fixed_dose_with_an_easier_level():

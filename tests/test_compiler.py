@@ -1,4 +1,5 @@
 import json
+from itertools import pairwise
 
 import pytest
 from num2words import num2words
@@ -7,7 +8,6 @@ from audiocoach.compiler import compile_routine, estimate_seconds
 from audiocoach.loader import load_routine, parse_routine
 from audiocoach.model import LEVELS, Range
 from audiocoach.script import Script, cue_sheet
-
 from conftest import ROOT, ROUTINES
 
 
@@ -48,7 +48,7 @@ def test_speech_never_overlaps_and_events_are_sorted(path, level):
     script = compile_routine(load_routine(path), level)
     starts = [e.start_ms for e in script.events]
     assert starts == sorted(starts)
-    for a, b in zip(script.events, script.events[1:]):
+    for a, b in pairwise(script.events):
         assert a.end_ms <= b.start_ms, (a, b)
     assert script.events[-1].end_ms <= script.duration_ms
 
@@ -59,7 +59,7 @@ def test_chapters_cover_the_workout_one_per_exercise_occurrence(path):
     script = compile_routine(routine)
     chapters = script.chapters
     assert chapters[0].start_ms == 0 and chapters[-1].end_ms == script.duration_ms
-    for a, b in zip(chapters, chapters[1:]):
+    for a, b in pairwise(chapters):
         assert a.end_ms == b.start_ms and a.start_ms < a.end_ms
     names = {e.name for e in routine.exercises()}
     assert {c.title.split(" · ")[0] for c in chapters} == names
@@ -107,7 +107,7 @@ def test_a_long_cue_grows_its_slot_and_warns():
                             "arch your back into cow pose'}\n")
     script = compile_routine(routine)
     assert script.warnings
-    for a, b in zip(script.events, script.events[1:]):
+    for a, b in pairwise(script.events):
         assert a.end_ms <= b.start_ms
 
 

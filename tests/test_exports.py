@@ -10,12 +10,11 @@ import webvtt
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from audiocoach.build import Options, render
-from audiocoach.export import synced
-from audiocoach.cli import main
-from audiocoach.speech import Voice
-
 from audio import RATE, decode
+from audiocoach.build import Options, render
+from audiocoach.cli import main
+from audiocoach.export import synced
+from audiocoach.speech import Voice
 from conftest import DATA
 
 
@@ -30,7 +29,7 @@ def test_split_writes_one_track_per_chapter_that_sums_to_the_whole(split):
     names = [p.name for p in split.tracks]
     assert names == ["01-cat-cow.mp3", "02-bridge.mp3", "03-pulses.mp3"]
     lengths = [len(decode(p)) / RATE for p in split.tracks]
-    for length, chapter in zip(lengths, split.script.chapters):
+    for length, chapter in zip(lengths, split.script.chapters, strict=False):
         assert abs(length - (chapter.end_ms - chapter.start_ms) / 1000) < 0.05
     tags = ID3(split.tracks[1])
     assert str(tags["TIT2"]) == "Bridge" and str(tags["TRCK"]) == "2/3"
@@ -99,7 +98,8 @@ def test_cover_art_is_embedded(tmp_path):
     import zlib
 
     def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
 
     png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
            + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))

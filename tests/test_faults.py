@@ -2,8 +2,8 @@
 exit, no traceback, nothing half-written under a final name, and the old file intact."""
 
 import errno
-import json
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -13,11 +13,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from audio import decode
 from audiocoach import encode
 from audiocoach.build import slug
 from audiocoach.cli import main
-
-from audio import decode
 from conftest import DATA, ROOT
 
 SHORT = str(DATA / "short.yaml")
@@ -194,7 +193,8 @@ def test_an_absurd_routine_is_refused_before_any_speech(tmp_path):
     routine = tmp_path / "r.yaml"
     routine.write_text("title: Forever\nexercises:\n  - section: s\n    rounds: 20\n"
                        "    exercises:\n      - section: t\n        rounds: 20\n"
-                       "        exercises:\n          - exercise: plank\n            time: 30 min\n")
+                       "        exercises:\n          - exercise: plank\n"
+                       "            time: 30 min\n")
     result = run("render", routine, "-o", tmp_path / "out", "--engine", "fake", "--cache",
                  tmp_path / "c")
     assert result.exit_code == 2

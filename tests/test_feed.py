@@ -12,7 +12,6 @@ from audiocoach.build import Options, render, write_feed
 from audiocoach.cli import main
 from audiocoach.serve import make_server
 from audiocoach.speech import Voice
-
 from conftest import DATA
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd",

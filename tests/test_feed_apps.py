@@ -22,7 +22,6 @@ from audiocoach.cli import main
 from audiocoach.program import load_program
 from audiocoach.serve import make_server
 from audiocoach.speech import Voice
-
 from conftest import DATA
 
 BASE = "http://192.168.1.20:8000/"
@@ -35,7 +34,8 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 def png() -> bytes:
     """A 4x4 orange PNG."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
     rows = b"".join(b"\x00" + b"\xff\x80\x00" * 4 for _ in range(4))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) \
         + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
@@ -83,7 +83,7 @@ def test_a_programs_feed_is_serial_in_program_order(program_dir):
 
 
 def test_a_sessions_mp3_title_tag_names_week_and_day(program_dir):
-    for name, title in zip(SESSIONS, TITLES):
+    for name, title in zip(SESSIONS, TITLES, strict=False):
         tags = ID3(program_dir / f"{name}.mp3")
         assert str(tags["TIT2"]) == title
         assert str(tags["TALB"]) == "Two-week test program"

@@ -27,8 +27,18 @@ from hypothesis import strategies as st
 
 from audiocoach.compiler import compile_routine
 from audiocoach.errors import RoutineError
-from audiocoach.loader import (BREATH_KEYS, EXERCISE_KEYS, LIMITS, PHASE_KEYS, REST_KEYS, ROUTINE_KEYS,
-                               SECTION_KEYS, DEFAULTS_KEYS, Key, parse_routine)
+from audiocoach.loader import (
+    BREATH_KEYS,
+    DEFAULTS_KEYS,
+    EXERCISE_KEYS,
+    LIMITS,
+    PHASE_KEYS,
+    REST_KEYS,
+    ROUTINE_KEYS,
+    SECTION_KEYS,
+    Key,
+    parse_routine,
+)
 from audiocoach.model import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -346,8 +356,8 @@ def test_fuzz_routine_documents(data):
 # -- random text and bytes --------------------------------------------------------------------
 
 yamlish = st.lists(st.sampled_from(
-    list(string.ascii_lowercase[:6] + string.digits + " \n\t:-[]{},#'\"&*|>?%@`.~")
-    + ["title", "exercises", "exercise", "reps", "section", ": ", "\n  - ", "\n    "]),
+    [*(string.ascii_lowercase[:6] + string.digits + " \n\t:-[]{},#'\"&*|>?%@`.~"),
+     "title", "exercises", "exercise", "reps", "section", ": ", "\n  - ", "\n    "]),
     max_size=60).map("".join)
 raw = st.binary(max_size=200) | st.text(max_size=200) | yamlish
 

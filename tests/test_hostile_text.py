@@ -22,7 +22,6 @@ from audiocoach.errors import RoutineError
 from audiocoach.export import synced
 from audiocoach.loader import parse_routine
 from audiocoach.program import load_program, table
-
 from conftest import DATA
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -12,7 +12,6 @@ from audiocoach.compiler import MAX_DURATION_S, check_limits, compile_routine, u
 from audiocoach.errors import RoutineError
 from audiocoach.loader import load_routine, parse_routine
 from audiocoach.model import LEVELS
-
 from conftest import ROUTINES
 
 

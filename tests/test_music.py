@@ -1,6 +1,7 @@
 """Render with a music bed, decode, and measure how deep the bed ducks under speech."""
 
 import wave
+from itertools import pairwise
 
 import numpy as np
 import pyloudnorm
@@ -8,11 +9,10 @@ import pytest
 from click.testing import CliRunner
 from scipy.signal import butter, sosfiltfilt
 
+from audio import RATE, decode
 from audiocoach.build import Options, render
 from audiocoach.cli import main
 from audiocoach.speech import Voice
-
-from audio import RATE, decode
 from conftest import DATA
 
 
@@ -50,7 +50,7 @@ def test_the_bed_ducks_at_least_20_db_under_speech(with_music):
     result, audio = with_music
     speech = [e for e in result.script.events if e.kind == "speech"]
     during = [(e.start + 0.15, e.end - 0.05) for e in speech if e.end - e.start > 0.4]
-    gaps = [(a.end + 0.6, b.start - 0.3) for a, b in zip(speech, speech[1:])
+    gaps = [(a.end + 0.6, b.start - 0.3) for a, b in pairwise(speech)
             if b.start - a.end > 1.5 and a.end > 5 and b.start < result.script.duration - 5]
     assert during and gaps
     depth = band_level_db(audio, gaps) - band_level_db(audio, during)
@@ -58,7 +58,7 @@ def test_the_bed_ducks_at_least_20_db_under_speech(with_music):
 
 
 def test_the_bed_loops_and_fades_out(with_music):
-    result, audio = with_music
+    _, audio = with_music
     assert len(audio) / RATE > 100  # much longer than the 20 s song
     tail = audio[-int(0.05 * RATE):]
     assert np.sqrt(np.mean(tail ** 2)) < 1e-3

@@ -14,15 +14,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from audiocoach import cli
-from audiocoach.build import Claims, OutputWarning, Options, render, render_program, write_feed
+from audiocoach.build import Claims, Options, OutputWarning, render, render_program, write_feed
 from audiocoach.errors import EngineError, OutputError
 from audiocoach.model import WINDOWS_RESERVED, slug
 from audiocoach.program import load_program
 from audiocoach.speech import Voice, open_engine
-
 from conftest import DATA, ROOT
 
 FAKE = Voice("fake")
@@ -109,7 +109,7 @@ def test_claiming_first_refuses_a_collision_before_anything_is_written(tmp_path)
     claims, out = Claims(), tmp_path / "out"
     claims.claim("a.yaml", [out / "x.mp3", out / "x.json"])
     claims.claim("a.yaml", [out / "x.mp3"])  # the same owner again: fine
-    with pytest.raises(OutputError, match="a.yaml and b.yaml would both write"):
+    with pytest.raises(OutputError, match=r"a\.yaml and b\.yaml would both write"):
         claims.claim("b.yaml", [out / "y.mp3", out / "X.json"])  # names compare casefolded
     claims.claim("c.yaml", [out / "y.mp3"])  # b claimed nothing
     assert not out.exists()

@@ -15,7 +15,6 @@ from audiocoach.build import Options, render
 from audiocoach.export.page import page_data, page_html
 from audiocoach.script import Script
 from audiocoach.speech import Voice
-
 from conftest import DATA, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -320,7 +319,8 @@ def test_buttons_and_keys_move_through_the_session(page, rendered):
     page.wait_for_function("() => document.getElementById('audio').currentTime > 0.3")
     assert page.get_attribute("#play", "aria-label") == "Pause"
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.getElementById('play').getAttribute('aria-label') == 'Play'")
+    page.wait_for_function(
+        "() => document.getElementById('play').getAttribute('aria-label') == 'Play'")
     assert page.evaluate("document.getElementById('audio').paused")
 
 

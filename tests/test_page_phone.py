@@ -12,7 +12,6 @@ import pytest
 from audiocoach.build import Options, render
 from audiocoach.export.page import page_html
 from audiocoach.speech import Voice
-
 from test_page import ARGS, CHROMIUM, seek
 
 # the shape of side-lying-hip-series.yaml, short: chapters "Circles counterclockwise ·
@@ -156,7 +155,7 @@ def test_on_a_phone_the_side_and_the_set_are_readable_and_no_word_is_broken(
             assert box["y"] + box["height"] <= 844.5, selector
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
         # every chapter, as the heading and as next up, fits the same way
-        for n, c in enumerate(script.chapters):
+        for c in script.chapters:
             seek(tab, c.start_ms / 1000 + 0.05)
             broken = [w["word"] for w in words(tab, "#exercise")
                       if w["lines"] != 1 or not w["inside"]]
@@ -262,7 +261,6 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 
 from audiocoach.cli import _Progress  # noqa: E402
-
 from conftest import DATA, ROOT  # noqa: E402
 
 

@@ -5,7 +5,6 @@ from mutagen.id3 import ID3
 from audiocoach.cli import main
 from audiocoach.compiler import compile_routine
 from audiocoach.program import load_program
-
 from conftest import DATA, ROOT
 
 

@@ -49,7 +49,7 @@ def test_sessions_over_the_limits_are_refused_when_the_program_is_loaded(tmp_pat
         load_program(path)
     problems = [str(p) for p in err.value.problems]
     assert len(problems) == 2, problems  # weeks 2 and 3 of day 2; week 1 and day 1 are fine
-    for week, problem in zip((2, 3), problems):
+    for week, problem in zip((2, 3), problems, strict=True):
         assert problem.startswith(f"{path}:7:14: week {week} day 2: ")
         assert str(tmp_path / "grows.yaml") in problem and "more than 4 hours" in problem
 

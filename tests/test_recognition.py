@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from audio import RATE, decode
 from audiocoach.build import Options, render
 from audiocoach.loader import load_routine
-
-from audio import RATE, decode
 from conftest import ROUTINES
 
 pytest.importorskip("pocketsphinx")

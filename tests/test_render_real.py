@@ -1,6 +1,7 @@
 """Render with the real default engine (pyttsx3 + eSpeak NG), decode, and check what is heard."""
 
 import json
+from itertools import pairwise
 
 import mutagen
 import numpy as np
@@ -9,10 +10,9 @@ import pytest
 from mutagen.id3 import ID3
 from scipy.signal import resample_poly
 
+from audio import RATE, decode, envelope, onset_near
 from audiocoach.build import Options, render
 from audiocoach.speech import Voice
-
-from audio import RATE, decode, envelope, onset_near
 from conftest import DATA
 
 
@@ -46,7 +46,7 @@ def test_speech_after_a_quiet_gap_starts_on_its_beat(rendered):
 def test_rests_are_quiet_apart_from_tones(rendered):
     result, audio = rendered
     events = result.script.events
-    gaps = [(a.end + 0.05, b.start - 0.05) for a, b in zip(events, events[1:])
+    gaps = [(a.end + 0.05, b.start - 0.05) for a, b in pairwise(events)
             if b.start - a.end > 0.5]
     assert gaps
     for start, end in gaps:
@@ -102,7 +102,7 @@ def test_every_two_phrases_have_a_pause_that_you_can_hear(rendered):
     env = envelope(audio, 10)
     events = result.script.events
     quiet = 10 ** (-50 / 20)
-    for a, b in zip(events, events[1:]):
+    for a, b in pairwise(events):
         if a.kind != "speech" or b.kind != "speech":
             continue  # a tone between two phrases is a pause of its own kind
         span = env[int((a.end + 0.02) * RATE):int((b.start - 0.02) * RATE)]

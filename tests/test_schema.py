@@ -20,11 +20,21 @@ import pytest
 import yaml
 
 from audiocoach import schema as S
-from audiocoach.loader import (BREATH_KEYS, DEFAULTS_KEYS, EXERCISE_KEYS, LIMITS, MAX_TEXT,
-                               PHASE_KEYS, REST_KEYS, ROUTINE_KEYS, SECTION_KEYS, _leaves_folder,
-                               _Reader, parse_routine)
 from audiocoach.errors import RoutineError
-
+from audiocoach.loader import (
+    BREATH_KEYS,
+    DEFAULTS_KEYS,
+    EXERCISE_KEYS,
+    LIMITS,
+    MAX_TEXT,
+    PHASE_KEYS,
+    REST_KEYS,
+    ROUTINE_KEYS,
+    SECTION_KEYS,
+    _leaves_folder,
+    _Reader,
+    parse_routine,
+)
 from conftest import DATA, ROUTINES
 from test_bad_routines import EXPECTED
 
@@ -203,7 +213,7 @@ def test_check_jsonschema_refuses_the_same_files(variant, tmp_path):
     unreadable = {Path(e["filename"]).name for e in report["parse_errors"]}
     assert unreadable == PYYAML_CANNOT_READ - crash | {"19-duplicate-key.yaml"}
     assert refused == set(MUST_REFUSE) - crash
-    ok = check_jsonschema(ROUTINES + [DATA / "short.yaml"], variant, tmp_path)
+    ok = check_jsonschema([*ROUTINES, DATA / "short.yaml"], variant, tmp_path)
     assert ok["status"] == "ok", ok
 
 
@@ -283,7 +293,7 @@ def test_durations_refuse_nothing_the_loader_accepts(key):
         single = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(s|sec|secs|seconds|m|min|minutes)?", text)
         if single and isinstance(value, str):
             seconds = float(single[1]) * (60 if (single[2] or "s")[0] == "m" else 1)
-            assert check.is_valid(value) == (seconds <= limit and (key.zero or seconds > 0)
+            assert check.is_valid(value) == ((seconds <= limit and (key.zero or seconds > 0))
                                              or loaded is not None), (name, text)
     for over in ("1440 min", f"{limit + 1}", f"{limit + 1}s", f"{limit // 60 + 1} min",
                  f"5-{limit + 1}"):

@@ -2,16 +2,13 @@
 and `audiocoach list` where there is no routines folder."""
 
 import os
-from pathlib import Path
 
-import pytest
 import yaml
 from click.testing import CliRunner
 
 from audiocoach.cli import main
 from audiocoach.loader import load_routine
 from audiocoach.starter import examples, starter_text
-
 from conftest import ROOT, ROUTINES
 
 EXAMPLES = ROOT / "audiocoach" / "examples"
@@ -58,7 +55,8 @@ def test_new_writes_a_commented_starter_that_passes_check(tmp_path):
     assert "reps: [" in text and "easy:" in text  # per set and per level, shown
     for key in ("title:", "equipment:", "safety:", "reminder:", "setup:", "cues:", "tempo:",
                 "hold:", "side:", "transition:", "section:", "count:"):
-        line = next(line for line in text.splitlines() if line.strip().lstrip("- ").startswith(key))
+        line = next(line for line in text.splitlines()
+                    if line.strip().lstrip("- ").startswith(key))
         assert "#" in line, f"no comment on {line!r}"
     assert text.startswith("# ")
 

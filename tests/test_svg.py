@@ -1,9 +1,10 @@
 """The timeline SVG, read back with xml.etree, and the blocks it is drawn from."""
 
 import re
-from pathlib import Path
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,6 @@ from audiocoach.build import Options, render
 from audiocoach.export.svg import COLOURS, PAD, WIDTH, segments, timeline_svg
 from audiocoach.script import Chapter, Event, Script
 from audiocoach.speech import Voice
-
 from conftest import DATA
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -78,7 +78,7 @@ def test_one_labelled_group_of_blocks_per_chapter(script):
     root = parse(timeline_svg(script))
     groups = root.findall(".//svg:g[@class='chapter']", NS)
     assert len(groups) == len(script.chapters)
-    for group, chapter in zip(groups, script.chapters):
+    for group, chapter in zip(groups, script.chapters, strict=True):
         assert group.find("svg:title", NS).text == chapter.title
         assert group.find("svg:text[@class='label']", NS).text == chapter.title
         blocks = group.findall("svg:rect", NS)
@@ -87,7 +87,7 @@ def test_one_labelled_group_of_blocks_per_chapter(script):
         xs = [(float(b.get("x")), float(b.get("x")) + float(b.get("width"))) for b in blocks]
         assert xs[0][0] == pytest.approx(x_of(chapter.start_ms, script.duration_ms), abs=0.02)
         assert xs[-1][1] == pytest.approx(x_of(chapter.end_ms, script.duration_ms), abs=0.6)
-        for (_, end), (start, _) in zip(xs, xs[1:]):
+        for (_, end), (start, _) in pairwise(xs):
             assert start == pytest.approx(end, abs=0.6)
 
 
@@ -114,7 +114,7 @@ def test_blocks_follow_the_script(script):
     blocks = segments(script)
     # contiguous from 0 to the end, each inside its chapter
     assert blocks[0].start_ms == 0 and blocks[-1].end_ms == script.duration_ms
-    assert all(a.end_ms == b.start_ms for a, b in zip(blocks, blocks[1:]))
+    assert all(a.end_ms == b.start_ms for a, b in pairwise(blocks))
     for b in blocks:
         c = script.chapters[b.chapter]
         assert c.start_ms <= b.start_ms < b.end_ms <= c.end_ms

@@ -6,22 +6,21 @@ import re
 import struct
 import subprocess
 import zlib
+from itertools import pairwise
 
 import imageio_ffmpeg
-import miniaudio
 import mutagen.mp3
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from audio import RATE, decode, envelope, onset_near
 from audiocoach.build import Options, render
 from audiocoach.cli import main
 from audiocoach.encode import ENCODER_DELAY, encode_mp3
 from audiocoach.export.playlist import Entry, m3u8
 from audiocoach.script import duration_text, whole_seconds
 from audiocoach.speech import Voice
-
-from audio import RATE, decode, envelope, onset_near
 from conftest import DATA
 
 FFMPEG = imageio_ffmpeg.get_ffmpeg_exe()
@@ -105,7 +104,7 @@ def test_chapters_are_in_time_order_with_their_titles_as_written(split):
     assert starts == sorted(starts)
     # ffmpeg's timeline starts where the decoder's delay ends (its start_time, 25 ms), and
     # its ffmetadata output is rebased to that: the stored times are the script's
-    for start, chapter in zip(starts, split.script.chapters):
+    for start, chapter in zip(starts, split.script.chapters, strict=True):
         assert 0 <= chapter.start_ms - start <= round(ENCODER_DELAY * 1000 / RATE) + 1
 
 
@@ -160,7 +159,7 @@ def test_lyrics_are_plain_lines_and_the_lrc_keeps_its_stamps(split):
     assert lyrics.splitlines() == [STAMP.sub("", line) for line in stamped]
     # each track holds its chapter's lines
     track_lines = [ffmetadata(t)[0]["lyrics-eng"].splitlines() for t in split.tracks]
-    assert sum(track_lines, []) == lyrics.splitlines()
+    assert [line for lines in track_lines for line in lines] == lyrics.splitlines()
     assert track_lines[1][0] == "Sit"
 
 
@@ -172,7 +171,7 @@ def test_mutagen_reads_a_cbr_info_header_with_a_lame_tag(split):
     assert info.bitrate_mode == mutagen.mp3.BitrateMode.CBR
     assert info.encoder_settings == "-b 96"
     assert abs(info.length - split.script.duration) < 1 / RATE
-    for track, chapter in zip(split.tracks, split.script.chapters):
+    for track, chapter in zip(split.tracks, split.script.chapters, strict=False):
         length = mutagen.mp3.MP3(track).info.length
         assert abs(length - (chapter.end_ms - chapter.start_ms) / 1000) < 1 / RATE
 
@@ -188,7 +187,7 @@ def test_ffmpeg_and_miniaudio_decode_exactly_the_scripts_samples(split):
 
 def test_both_decoders_put_speech_on_its_time(split):
     events = split.script.events
-    after_quiet = [b for a, b in zip(events, events[1:])
+    after_quiet = [b for a, b in pairwise(events)
                    if b.kind == "speech" and b.start - a.end >= 0.25]
     assert len(after_quiet) >= 5
     for audio in (ffmpeg_samples(split.mp3), decode(split.mp3)):

@@ -44,7 +44,9 @@ TRANSCRIPTS = ((".vtt", "text/vtt", None), (".srt", "application/x-subrip", "cap
 COVERS = {"image/jpeg": ".cover.jpg", "image/png": ".cover.png"}
 """The embedded cover of X.mp3 is written beside it as X.cover.jpg or X.cover.png."""
 IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-_NEED_BEFORE, _NEED_AFTER = EN["equipment"].split("{items}")  # "You will need: {items}."
+_NEED = EN["equipment"]  # "You will need: {items}."
+assert isinstance(_NEED, str)
+_NEED_BEFORE, _NEED_AFTER = _NEED.split("{items}")
 
 
 def xml_text(text: str) -> str:

@@ -65,7 +65,7 @@ def segments(script: Script) -> list[Segment]:
     out: list[Segment] = []
     for start, end, kind in pieces:
         cuts = [s for s in starts[1:] if start < s < end]
-        for a, b in zip([start, *cuts], [*cuts, end]):
+        for a, b in zip([start, *cuts], [*cuts, end], strict=True):
             if b > a:
                 out.append(Segment(a, b, kind, max(0, bisect_right(starts, a) - 1)))
     return out
@@ -174,7 +174,7 @@ def timeline_svg(script: Script) -> str:
     # ticks from each label down to the lane, under the labels (which have a white halo)
     out.append('<g class="boundaries" stroke="#1b1e24" stroke-width="1">')
     out += [f'<line x1="{f(x(c.start_ms))}" y1="{y - 10}" x2="{f(x(c.start_ms))}" '
-            f'y2="{LANE_Y}"/>' for c, y in zip(chapters, label_ys)]
+            f'y2="{LANE_Y}"/>' for c, y in zip(chapters, label_ys, strict=True)]
     out.append("</g>")
     for n, chapter in enumerate(chapters):
         c0 = x(chapter.start_ms)

@@ -25,7 +25,7 @@ def one_line(text: object) -> str:
 def _lines(script: Script) -> list[tuple[int, int, str]]:
     speech = [e for e in script.events if e.kind == "speech" and e.text]
     out = []
-    for e, nxt in zip(speech, [*speech[1:], None]):
+    for e, nxt in zip(speech, [*speech[1:], None], strict=True):
         end = nxt.start_ms if nxt else max(e.end_ms, script.duration_ms)
         out.append((e.start_ms, max(end, e.end_ms), _label(e)))
     return out

