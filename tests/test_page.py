@@ -121,8 +121,9 @@ def test_hostile_titles_and_file_names_are_escaped(rendered):
 
 # -- in the browser --------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
+def chromium(**options):
+    """A headless Chromium context with a fresh profile (skips without playwright or
+    /usr/bin/chromium); `options` go to launch_persistent_context (viewport, is_mobile...)."""
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (pip install playwright)")
     if not CHROMIUM.exists():
@@ -131,12 +132,17 @@ def browser():
     with sync_api.sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
             profile, executable_path=str(CHROMIUM), headless=True, args=ARGS,
-            viewport={"width": 390, "height": 844}, service_workers="block")
+            service_workers="block", **options)
         try:
             yield context
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    yield from chromium(viewport={"width": 390, "height": 844})
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ and the set readable in full, no word broken in the heading; and a visible note 
 screen cannot be kept on (the wake lock needs a secure origin, which `serve` on a LAN
 address is not)."""
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,7 +10,7 @@ import pytest
 from audiocoach.build import Options, render
 from audiocoach.export.page import page_html
 from audiocoach.speech import Voice
-from test_page import ARGS, CHROMIUM, seek
+from test_page import chromium, seek
 
 # the shape of side-lying-hip-series.yaml, short: chapters "Circles counterclockwise ·
 # round 2 · left side", next up "Clamshell · round 1 · right side"
@@ -52,21 +50,7 @@ def long_page(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def phone():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="playwright is not installed (pip install playwright)")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    profile = tempfile.mkdtemp(prefix="audiocoach-chromium-")
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=str(CHROMIUM), headless=True, args=ARGS,
-            viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True,
-            service_workers="block")
-        try:
-            yield context
-        finally:
-            context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium(viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
 
 
 def open_page(context, url: str):
