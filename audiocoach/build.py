@@ -104,6 +104,8 @@ class Options:
     album: str = "audiocoach"
     artist: str | None = None
     """The MP3's artist; None: the routine's source when it names someone, else audiocoach."""
+    title: str | None = None
+    """The MP3's title tag; None: the routine's title ("Week 2, day 3: ..." for a session)."""
     coaching: Coaching = "standard"
     """standard, full (setup and form cues on every set) or brief (name, counts, one cue)."""
     split: bool = False
@@ -217,7 +219,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
                 blocks = _with_bed(blocks, BedMixer(load_bed(music), script, sr), 0)
             encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
                        options.bitrate)
-        write_tags(tmp, script, album=options.album, track=track,
+        write_tags(tmp, script, album=options.album, track=track, title=options.title,
                    lyrics=synced.plain(script) if options.sidecars else None,
                    cover=options.cover or routine.cover, artist=options.artist)
     write_text(json_path, script.to_json())
@@ -240,32 +242,25 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
     order and `program.md`, the table of what each session prescribes. Two sessions that
     would share a name (one day, same title) get distinct ones, with an OutputWarning; every
     file is claimed before the first is written."""
-    import shutil
-
-    from .tags import retitle
-
     claims = claims or Claims()
     plan = []
     names = session_names(program)
     for n, (session, name) in enumerate(zip(program.sessions, names, strict=True), 1):
+        title = f"Week {session.week}, day {session.day}: {session.routine.title}"
         session_options = replace(options, level=session.level, coaching=session.coaching,
-                                  album=program.title)
+                                  album=program.title, title=title)
         owner = (f"session {n} (week {session.week} day {session.day}: "
                  f"{session.routine.path or session.routine.title})")
         claims.claim_routine(session.routine, out_dir, session_options, name, owner)
-        plan.append((session, session_options, name, owner))
+        plan.append((session, session_options, name, owner, title))
     claims.claim(program.path or f"the program '{program.title}'",
                  [out_dir / f"{slug(program.title)}.m3u8", out_dir / "program.md"])
     done, titles = [], []
-    for n, (session, session_options, name, owner) in enumerate(plan, 1):
+    for n, (session, session_options, name, owner, title) in enumerate(plan, 1):
         rendered = render_routine(session.routine, out_dir, session_options, track=(n, len(plan)),
                                   name=name, claims=claims, owner=owner)
-        # the session's name, in the MP3's title tag (retagged under a temporary name) and
-        # in its script JSON, with its place in the program (`session`, read by write_feed)
-        title = f"Week {session.week}, day {session.day}: {rendered.script.title}"
-        with atomic_write(rendered.mp3) as tmp:
-            shutil.copyfile(rendered.mp3, tmp)
-            retitle(tmp, title)
+        # the session's name (already the MP3's title tag), in its script JSON with its
+        # place in the program (`session`, read by write_feed)
         data = {**rendered.script.to_dict(), "session": {
             "program": program.title, "week": session.week, "day": session.day, "number": n,
             "sessions": len(program.sessions), "title": title}}

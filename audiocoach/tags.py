@@ -155,14 +155,6 @@ class _ChaptersInOrder(ID3):
         return rest + b"".join(save_frame(c, config=config) for c in chapters)
 
 
-def retitle(path: Path, title: str) -> None:
-    """Give the tagged MP3 at `path` another title (TIT2); every other frame is kept."""
-    tags = _ChaptersInOrder(str(path))  # loaded in stored order, saved so: chapters stay in time
-    tags.add(TIT2(encoding=Encoding.UTF16, text=one_line(title)))
-    tags.update_to_v23()
-    tags.save(str(path), v2_version=3)
-
-
 def _add_chapters(tags: ID3, script: Script) -> None:
     ids = [f"ch{i:03d}" for i in range(len(script.chapters))]
     for element_id, c in zip(ids, script.chapters, strict=True):
