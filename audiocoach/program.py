@@ -29,6 +29,7 @@ from .compiler import Coaching, check_limits
 from .errors import Problem, RoutineError
 from .loader import Key, _Reader, load_routine
 from .model import Block, Exercise, Level, Routine, fixed, slug
+from .script import one_line
 
 MAX_SESSIONS = 400  # sessions in a whole program (52 weeks of 7 days is 364); the README lists it
 
@@ -240,8 +241,6 @@ def prescription(session: Session) -> str:
 def table(program: Program) -> str:
     """The program as a Markdown table: week, day, routine, level, coaching, prescription.
     Text from the files is one line, with `\\` and `|` escaped, so it stays in its cell."""
-    from .export.synced import one_line
-
     def cell(text: object) -> str:
         return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 

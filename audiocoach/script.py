@@ -7,6 +7,7 @@ whole milliseconds, so the script and the rendered audio agree to the millisecon
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 
 TONE_MS = {"start": 600, "end": 350, "finish": 900}
@@ -106,6 +107,17 @@ def clock(ms: int) -> str:
     """mm:ss.s, as on the cue sheet."""
     minutes, tenths = divmod(round(ms / 100), 600)
     return f"{minutes:02d}:{tenths / 10:04.1f}"
+
+
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""C0 and C1 control characters (newlines among them) and Unicode's line and paragraph
+separators."""
+
+
+def one_line(text: object) -> str:
+    """`text` as one line: each control character or line break becomes a space, and runs of
+    white space one space."""
+    return " ".join(_BREAKS.sub(" ", str(text)).split())
 
 
 def whole_seconds(ms: int) -> int:

@@ -25,8 +25,7 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame
 
 from .errors import AudiocoachError
-from .export.synced import one_line
-from .script import Script
+from .script import Script, one_line
 
 GENRE = "Fitness"
 ARTIST = "audiocoach"

@@ -7,19 +7,7 @@ also escapes what its cue text gives a meaning to (&, <, >, and so `-->`)."""
 
 from __future__ import annotations
 
-import re
-
-from ..script import Event, Script, whole_seconds
-
-_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-"""C0 and C1 control characters (newlines among them) and Unicode's line and paragraph
-separators."""
-
-
-def one_line(text: object) -> str:
-    """`text` as one line: each control character or line break becomes a space, and runs of
-    white space one space."""
-    return " ".join(_BREAKS.sub(" ", str(text)).split())
+from ..script import Event, Script, one_line, whole_seconds
 
 
 def _lines(script: Script) -> list[tuple[int, int, str]]:
