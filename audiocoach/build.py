@@ -27,7 +27,7 @@ try:
 except ImportError:  # Windows: no advisory locks; stale partial files are told by their age
     fcntl = None  # type: ignore[assignment]
 
-from . import clips as clipmod
+from . import sound
 from .cache import PHRASE_TIMEOUT_S, PhraseCache
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
 from .encode import encode_mp3
@@ -162,7 +162,7 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
 
 def _measured(clips: dict, text: str) -> float:
     if text in clips:
-        return len(clips[text]) / clipmod.SAMPLE_RATE
+        return len(clips[text]) / sound.SAMPLE_RATE
     return estimate_seconds(text)  # not made yet: the next pass makes it
 
 
@@ -205,9 +205,9 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     (claims or Claims()).claim_routine(routine, out_dir, options, name, owner)
     cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
     script, clips = timed_script(routine, options, cache, progress)
-    tones = {kind: clipmod.tone(kind, ms) for kind, ms in TONE_MS.items()}
+    tones = {kind: sound.tone(kind, ms) for kind, ms in TONE_MS.items()}
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
-    sr = clipmod.SAMPLE_RATE
+    sr = sound.SAMPLE_RATE
     total = -(-script.duration_ms // 10000)
     with atomic_write(mp3) as tmp:
         with open(tmp, "wb") as f:
@@ -375,7 +375,7 @@ def _write_tracks(script: Script, clips: dict, tones: dict, out_dir: Path, optio
                   progress: Progress, cover: Path | None = None) -> list[Entry]:
     """One MP3 per chapter (`01-clamshell.mp3`, ...), cut from the same timeline: each decodes
     to exactly its chapter's samples (the LAME tag), so played in turn they are the whole."""
-    sr, entries = clipmod.SAMPLE_RATE, []
+    sr, entries = sound.SAMPLE_RATE, []
     names = _track_names([c.title for c in script.chapters])
     for n, (chapter, file_name) in enumerate(zip(script.chapters, names, strict=True), 1):
         path = out_dir / file_name

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import platformdirs
 
-from . import clips
+from . import sound
 from .errors import EngineError
 from .speech import Engine, Voice, open_engine, runs_in_parallel
 
@@ -151,7 +151,7 @@ class PhraseCache:
 
     def _make(self, engine: Engine, text: str) -> np.ndarray:
         try:
-            clip = clips.prepare(_within(self.timeout, engine.synthesize, text))
+            clip = sound.prepare(_within(self.timeout, engine.synthesize, text))
         except EngineError:
             raise
         except Exception as err:  # engines fail in their own ways; name the phrase
@@ -214,7 +214,7 @@ def _read_clip(path: Path) -> np.ndarray | None:
             raise _NotAFile(errno.EISDIR, "not a file", str(path))
         with wave.open(str(path), "rb") as wav:
             ok = (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == \
-                (clips.SAMPLE_RATE, 1, 2)
+                (sound.SAMPLE_RATE, 1, 2)
             n = wav.getnframes()
             frames = wav.readframes(n)
     except FileNotFoundError:
@@ -233,7 +233,7 @@ def _write_clip(path: Path, clip: np.ndarray) -> None:
         with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as wav:
             wav.setnchannels(1)
             wav.setsampwidth(2)
-            wav.setframerate(clips.SAMPLE_RATE)
+            wav.setframerate(sound.SAMPLE_RATE)
             wav.writeframes(clip.astype("<i2").tobytes())
         os.replace(tmp, path)
     except BaseException:

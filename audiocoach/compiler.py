@@ -29,7 +29,7 @@ from itertools import pairwise
 from typing import Literal
 
 from .errors import Problem, RoutineError
-from .model import Block, Exercise, Level, Phase, Routine
+from .model import Exercise, Level, Phase, Routine, Section
 from .phrases import phrase, phrase_list, plural, say_seconds, side_phrase, words
 from .script import TONE_MS, Chapter, Event, Script
 
@@ -141,9 +141,9 @@ def _side_warnings(routine: Routine) -> list[str]:
     """Sides that don't say what they are: 'left side' can mean four things."""
     out: list[str] = []
 
-    def walk(items: tuple[Exercise | Block, ...], meaning: str | None, inside: bool) -> None:
+    def walk(items: tuple[Exercise | Section, ...], meaning: str | None, inside: bool) -> None:
         for item in items:
-            if isinstance(item, Block):
+            if isinstance(item, Section):
                 walk(item.items, item.side or meaning, inside or item.sides == "both")
             elif (item.sides and not (item.side or meaning)) or (inside and not item.sides
                                                                 and not meaning):
@@ -185,7 +185,7 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
     out: list[_Occurrence] = []
     pending: list[tuple[str, int]] = []
 
-    def walk(items: tuple[Exercise | Block, ...], side: str | None, meaning: str | None,
+    def walk(items: tuple[Exercise | Section, ...], side: str | None, meaning: str | None,
              context: tuple[str, ...]) -> None:
         for item in items:
             if isinstance(item, Exercise):
@@ -199,9 +199,10 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
                                        item.rests.exercise))
                 pending.clear()
             else:
-                block(item, side, meaning, context)
+                section(item, side, meaning, context)
 
-    def block(b: Block, side: str | None, meaning: str | None, context: tuple[str, ...]) -> None:
+    def section(b: Section, side: str | None, meaning: str | None,
+                context: tuple[str, ...]) -> None:
         sides = ["left", "right"] if b.sides == "both" else [side]
         meaning = b.side or meaning
         rounds = b.rounds.count(level)

@@ -24,13 +24,13 @@ from .errors import AudiocoachError, Problem, RoutineError
 from .model import (
     LEVELS,
     SIDE_MEANINGS,
-    Block,
     Breath,
     Exercise,
     Phase,
     Range,
     Rests,
     Routine,
+    Section,
     fixed,
 )
 from .phrases import phrase
@@ -379,7 +379,7 @@ class _Reader:
         return out
 
     def items(self, node: yaml.Node | None, defaults: _Defaults
-              ) -> tuple[Exercise | Block, ...] | None:
+              ) -> tuple[Exercise | Section, ...] | None:
         if node is None:
             return None
         if not isinstance(node, yaml.SequenceNode):
@@ -396,7 +396,7 @@ class _Reader:
                 out.append(parsed)
         return tuple(out)
 
-    def item(self, node: yaml.Node, defaults: _Defaults) -> Exercise | Block | None:
+    def item(self, node: yaml.Node, defaults: _Defaults) -> Exercise | Section | None:
         names = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} \
             if isinstance(node, yaml.MappingNode) else set()
         if "section" in names and "exercise" not in names:
@@ -413,7 +413,7 @@ class _Reader:
             return None
         return self.exercise(node, defaults)
 
-    def section(self, node: yaml.Node, defaults: _Defaults) -> Block | None:
+    def section(self, node: yaml.Node, defaults: _Defaults) -> Section | None:
         keys = self.mapping(node, SECTION_KEYS, "a section")
         if keys is None:
             return None
@@ -425,7 +425,7 @@ class _Reader:
         side = self.choice(keys.get("side"), SECTION_KEYS["side"])
         if title is None or items is None:
             return None
-        return Block(title, items, rounds, sides, rest.low if rest else 60.0,  # type: ignore[arg-type]
+        return Section(title, items, rounds, sides, rest.low if rest else 60.0,  # type: ignore[arg-type]
                      side)  # type: ignore[arg-type]
 
     def exercise(self, node: yaml.Node, defaults: _Defaults) -> Exercise | None:

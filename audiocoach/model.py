@@ -159,11 +159,11 @@ class Exercise:
 
 
 @dataclass(frozen=True)
-class Block:
+class Section:
     """A section (warm-up, main, cool-down) or a repeat block of rounds; blocks can nest."""
 
     title: str | None
-    items: tuple[Exercise | Block, ...]
+    items: tuple[Exercise | Section, ...]
     rounds: Range = field(default_factory=lambda: fixed(1))
     sides: Literal["both"] | None = None
     """`both`: the whole block on one side, then all of it again on the other."""
@@ -176,7 +176,7 @@ class Block:
 @dataclass(frozen=True)
 class Routine:
     title: str
-    items: tuple[Exercise | Block, ...]
+    items: tuple[Exercise | Section, ...]
     description: str | None = None
     source: str | None = None
     """Where the routine comes from, such as an article."""
@@ -196,9 +196,9 @@ class Routine:
         """Each exercise as written, once, in order (not repeated by rounds)."""
         out: list[Exercise] = []
 
-        def walk(items: tuple[Exercise | Block, ...]) -> None:
+        def walk(items: tuple[Exercise | Section, ...]) -> None:
             for item in items:
-                if isinstance(item, Block):
+                if isinstance(item, Section):
                     walk(item.items)
                 else:
                     out.append(item)

@@ -20,7 +20,7 @@ from pathlib import Path
 import miniaudio
 import numpy as np
 
-from . import clips as clipmod
+from . import sound
 from .errors import AudiocoachError
 from .script import Script
 
@@ -36,7 +36,7 @@ _HINT = "use an MP3, OGG Vorbis, FLAC or WAV file"
 @dataclass(frozen=True)
 class Bed:
     """A song and the gain that brings it to BED_LUFS. `samples` (float32 mono at
-    clips.SAMPLE_RATE, levelled) holds the whole song when it lasts at most LEVEL_S; for a
+    sound.SAMPLE_RATE, levelled) holds the whole song when it lasts at most LEVEL_S; for a
     longer one it is None, and `play` decodes the song from the file as it goes."""
 
     path: str
@@ -63,7 +63,7 @@ def _blocks(path: str) -> Generator[np.ndarray, None, None]:
     """The song decoded block by block, as float32 in [-1, 1); the decoder is closed when
     the generator ends or is closed."""
     try:
-        stream = miniaudio.stream_file(path, nchannels=1, sample_rate=clipmod.SAMPLE_RATE,
+        stream = miniaudio.stream_file(path, nchannels=1, sample_rate=sound.SAMPLE_RATE,
                                        frames_to_read=BLOCK_FRAMES)
         try:
             for block in stream:
@@ -96,14 +96,14 @@ def probe(path: Path) -> None:
     if not stat.S_ISREG(info.st_mode):
         raise AudiocoachError(f"music file {path} is not a regular file (a folder, device, "
                               "FIFO or socket)", hint="use an MP3, OGG Vorbis, FLAC or WAV file")
-    frames, sound = 0, False
+    frames, heard = 0, False
     try:
         for block in miniaudio.stream_file(str(path), nchannels=1,
-                                           sample_rate=clipmod.SAMPLE_RATE,
-                                           frames_to_read=clipmod.SAMPLE_RATE // 4):
+                                           sample_rate=sound.SAMPLE_RATE,
+                                           frames_to_read=sound.SAMPLE_RATE // 4):
             frames += len(block)
-            sound = sound or bool(np.any(np.frombuffer(block, dtype=np.int16)))
-            if sound and frames >= clipmod.SAMPLE_RATE:
+            heard = heard or bool(np.any(np.frombuffer(block, dtype=np.int16)))
+            if heard and frames >= sound.SAMPLE_RATE:
                 return
     except miniaudio.MiniaudioError as err:
         raise AudiocoachError(f"music file {path} could not be read as audio ({err})",
@@ -113,7 +113,7 @@ def probe(path: Path) -> None:
 
 @lru_cache(maxsize=2)  # the same song under several routines is opened and levelled once
 def _decode(path: str, mtime_ns: int) -> Bed:
-    limit = LEVEL_S * clipmod.SAMPLE_RATE
+    limit = LEVEL_S * sound.SAMPLE_RATE
     head, frames = [], 0
     blocks = _blocks(path)
     try:
@@ -126,9 +126,9 @@ def _decode(path: str, mtime_ns: int) -> Bed:
         blocks.close()
     samples = np.concatenate(head) if head else np.zeros(0, dtype=np.float32)
     del head
-    if len(samples) < clipmod.SAMPLE_RATE or not np.any(samples[:limit]):
+    if len(samples) < sound.SAMPLE_RATE or not np.any(samples[:limit]):
         raise AudiocoachError(f"music file {path} is silent or shorter than a second")
-    gain = 10 ** ((BED_LUFS - clipmod.loudness(samples[:limit])) / 20)
+    gain = 10 ** ((BED_LUFS - sound.loudness(samples[:limit])) / 20)
     return Bed(path, gain, (samples * gain).astype(np.float32) if frames <= limit else None)
 
 

@@ -28,7 +28,7 @@ import yaml
 from .compiler import Coaching, check_limits
 from .errors import Problem, RoutineError
 from .loader import Key, _Reader, load_routine
-from .model import Block, Exercise, Level, Routine, fixed, slug
+from .model import Exercise, Level, Routine, Section, fixed, slug
 from .script import one_line
 
 MAX_SESSIONS = 400  # sessions in a whole program (52 weeks of 7 days is 364); the README lists it
@@ -139,7 +139,7 @@ def _program(r: _Reader, root: yaml.Node, path: Path, rate: int) -> Program | No
         # both lists were checked against their choices in _progression
         level = cast(Level, _nth(rules["level"], week, "medium"))
         coaching = cast(Coaching, _nth(rules["coaching"], week, "standard"))
-        session = Session(week, int(day.low), progress(routine, week, rules, level),
+        session = Session(week, int(day.low), dosed_for_week(routine, week, rules, level),
                           level, coaching)
         _check_limits(r, session, node, rate)
         out.append(session)
@@ -198,7 +198,7 @@ def _nth(values: tuple[str, ...], week: int, default: str) -> str:
     return values[min(week, len(values)) - 1] if values else default
 
 
-def progress(routine: Routine, week: int, rules: dict, level: Level) -> Routine:
+def dosed_for_week(routine: Routine, week: int, rules: dict, level: Level) -> Routine:
     """The routine as prescribed in `week`."""
     def grow(ex: Exercise) -> Exercise:
         changes: dict = {}
@@ -217,7 +217,7 @@ def progress(routine: Routine, week: int, rules: dict, level: Level) -> Routine:
         return replace(ex, **changes)
 
     def walk(items):
-        return tuple(replace(i, items=walk(i.items)) if isinstance(i, Block) else grow(i)
+        return tuple(replace(i, items=walk(i.items)) if isinstance(i, Section) else grow(i)
                      for i in items)
 
     return replace(routine, items=walk(routine.items))
@@ -252,4 +252,4 @@ def table(program: Program) -> str:
     return f"# {one_line(program.title)}\n\n" + "\n".join(rows) + "\n"
 
 
-__all__ = ["Program", "Session", "load_program", "progress", "table"]
+__all__ = ["Program", "Session", "dosed_for_week", "load_program", "table"]

@@ -101,14 +101,14 @@ def authored_texts(routine) -> set[str]:
     """Every text the routine's author wrote that may be said: the title, the equipment line,
     the safety note and reminder, exercise names, section titles, setup lines, form cues and
     phase cues."""
-    from audiocoach.model import Block
+    from audiocoach.model import Section
 
     texts = {routine.title}
     texts.update(t for t in (routine.safety, getattr(routine, "reminder", None)) if t)
 
     def walk(items) -> None:
         for item in items:
-            if isinstance(item, Block):
+            if isinstance(item, Section):
                 if item.title:
                     texts.add(item.title)
                 walk(item.items)

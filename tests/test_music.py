@@ -156,13 +156,13 @@ def test_a_streamed_bed_is_the_song_decoded_whole_looped(tmp_path):
 
     import miniaudio
 
-    from audiocoach import clips, music
+    from audiocoach import music, sound
     song = write_long_song(tmp_path / "song.wav", 2.5)  # 150 s: streamed, not kept
     bed = music.load_bed(song)
     assert bed.samples is None
     whole = np.asarray(miniaudio.decode_file(str(song), nchannels=1, sample_rate=RATE).samples,
                        dtype=np.float32) / 32768
-    gain = 10 ** ((music.BED_LUFS - clips.loudness(whole[:120 * RATE])) / 20)
+    gain = 10 ** ((music.BED_LUFS - sound.loudness(whole[:120 * RATE])) / 20)
     assert bed.gain == pytest.approx(gain)
     total = 400 * RATE  # 400 s: the song plays two and a half times
     mixer = music.BedMixer(bed, SimpleNamespace(duration_ms=total * 1000 // RATE, events=()),
