@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.build import Options, render
-from audiocoach.export.page import page_data, page_html
+from audiocoach.export import page as page_module
+from audiocoach.export.page import PAGE_WORDS, page_data, page_html
 from audiocoach.script import Script
 from audiocoach.speech import Voice
 from conftest import DATA, ROOT
@@ -391,11 +392,63 @@ def test_screenshots_show_the_main_parts(page, rendered, name, width, height):
 
 def test_a_title_like_a_placeholder_stays_a_title(rendered):
     result, _ = rendered
-    script = replace(result.script, title="@@CHAPTERS@@ @@DATA@@")
-    parsed = parse(page_html(script, "a.mp3"))
-    h1 = page_html(script, "a.mp3").split("<h1>")[1].split("</h1>")[0]
-    assert h1 == "@@CHAPTERS@@ @@DATA@@"
-    assert embedded(parsed)["title"] == "@@CHAPTERS@@ @@DATA@@"
+    title = "$chapters ${data} $$ $w_play {title} @@DATA@@"
+    script = replace(result.script, title=title, chapters=tuple(
+        replace(c, title=f"{title} {n}") for n, c in enumerate(result.script.chapters)))
+    html = page_html(script, "$src.mp3")
+    parsed = parse(html)
+    assert html.split("<h1>")[1].split("</h1>")[0] == title
+    assert embedded(parsed)["title"] == title
+    labels = [a["aria-label"] for t, a in parsed.tags if t == "button" and "data-start" in a]
+    assert labels[0].startswith(f"{title} 0, starts at 0:00, ")
+    assert parsed.ids["audio"][1]["src"] == "%24src.mp3"
+
+
+def other_language(words: dict) -> dict:
+    """Another table of words: each in capitals (its {placeholders} kept) after its key."""
+    shout = lambda v: re.sub(r"\{\w+\}", lambda m: m[0].lower(), v.upper())  # noqa: E731
+    return {k: other_language(v) if isinstance(v, dict) else f"<{k}> & {shout(v)}"
+            for k, v in words.items()}
+
+
+def test_every_written_word_comes_from_the_table(rendered, monkeypatch):
+    result, _ = rendered
+    monkeypatch.setattr(page_module, "PAGE_WORDS", other_language(PAGE_WORDS))
+    html = page_html(result.script, "a.mp3")
+    parsed = parse(html)
+    assert embedded(parsed)["words"] == page_module.PAGE_WORDS
+    code = next(text for kind, text in parsed.scripts if kind == "")
+    markup = re.sub(r"<script.*?</script>", "", html, flags=re.S)
+    for word in ("Next up", "Exercise left", "Session left", "Get ready", "Finish", "Play",
+                 "Previous exercise", "Keep the screen on", "Exercises", "starts at"):
+        assert word not in markup and f'"{word}' not in code, word
+    assert "&lt;exercise_left&gt; &amp; EXERCISE LEFT</span>" in markup
+    assert '<html lang="&lt;lang&gt; &amp; EN">' in markup
+
+
+@pytest.mark.page
+def test_the_code_says_the_words_of_the_table(browser, rendered, monkeypatch):
+    result, html = rendered
+    words = other_language(PAGE_WORDS)
+    monkeypatch.setattr(page_module, "PAGE_WORDS", words)
+    path = html.with_name("other-language.html")
+    path.write_text(page_html(result.script, result.mp3.name), encoding="utf-8")
+    tab = browser.new_page()
+    try:
+        tab.goto(path.as_uri())
+        tab.wait_for_function("() => document.getElementById('audio').readyState >= 1")
+        hold = next(e for e in result.script.events if e.set == 2 and e.side == "right"
+                    and e.rep == 1 and e.phase == "hold" and e.text == "two")
+        seek(tab, hold.start + 0.2)
+        assert text(tab, "#phase") == "<hold> & HOLD"
+        assert text(tab, "#detail") == "<set_of> & SET 2 OF 2 · right · <rep_of> & REP 1 OF 2"
+        assert tab.get_attribute("#timeline", "aria-valuetext").startswith(
+            f"<position_text> & {clock(hold.start + 0.2)} OF ")
+        seek(tab, result.script.chapters[2].start_ms / 1000 + 1)
+        assert text(tab, "#next") == "<finish> & FINISH"
+        assert tab.get_attribute("#play", "aria-label") == "<play> & PLAY"
+    finally:
+        tab.close()
 
 
 @pytest.mark.page

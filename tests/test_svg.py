@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from audiocoach.build import Options, render
-from audiocoach.export.svg import COLOURS, PAD, WIDTH, segments, timeline_svg
+from audiocoach.export.segments import COLOURS, segments
+from audiocoach.export.svg import PAD, WIDTH, timeline_svg
 from audiocoach.script import Chapter, Event, Script
 from audiocoach.speech import Voice
 from conftest import DATA
