@@ -1,12 +1,17 @@
 """Every word the coach says on its own, in one table: the routine's author writes the rest.
 
-The compiler never spells a built-in phrase itself; it asks here. A second language is a
+The compiler never spells a built-in phrase itself; it asks here. The table's last section is
+written, not said: the words of chapter titles and of the MP3's tags. A second language is a
 second table with the same keys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from num2words import num2words
+
+from .script import Side
 
 EN = {
     # the countdown to work, and the counts
@@ -37,6 +42,7 @@ EN = {
     "dose time": "{time}",
     "set line": "{set}: {dose}",
     "other side": "now the other side: {side}",
+    "section other side": "now the other side",  # at the end of a section's first side
     "round of": "round {n} of {total}",
     "reminder": "Stop if it hurts.",
     "equipment": "You will need: {items}.",
@@ -55,7 +61,16 @@ EN = {
     "breath reps": ("breath", "breaths"),
     "seconds": ("second", "seconds"),
     "minutes": ("minute", "minutes"),
+    # -- written, never said: chapter titles ("Clamshell · round 1 · left side") and tags --
+    "chapter part": "{title} · {part}",
+    "chapter round": "round {n}",
+    "chapter side": "{side} side",
+    "tag genre": "Fitness",
+    "tag comment": "Routine source: {source}; level {level}",
+    "tag comment unsourced": "audiocoach routine; level {level}",
 }
+WRITTEN = ("chapter ", "tag ")
+"""How the keys of the written section begin: `built_in` leaves them out."""
 
 
 def words(n: float) -> str:
@@ -92,13 +107,17 @@ def phrase_list(key: str) -> tuple[str, ...]:
     return value
 
 
-def side_phrase(meaning: str | None, side: str, short: bool = False) -> str:
+def other_side(side: Side) -> Side:
+    """The side that is not `side`."""
+    return "right" if side == "left" else "left"
+
+
+def side_phrase(meaning: str | None, side: Side, short: bool = False) -> str:
     """What to say for `side` ('left'/'right') of an exercise whose side is `meaning`:
     None -> 'left side'; 'leg' -> 'left leg'; 'lying' -> 'lie on your left side';
     'direction' -> 'to the left'; 'arm and leg' -> 'left arm and right leg' (`short`:
     'left arm')."""
-    other = "right" if side == "left" else "left"
-    here, there = phrase(side), phrase(other)
+    here, there = phrase(side), phrase(other_side(side))
     if meaning is None:
         return phrase("side", side=here)
     if meaning in ("lying", "direction"):
@@ -111,10 +130,21 @@ def side_phrase(meaning: str | None, side: str, short: bool = False) -> str:
     return phrase("side limb", side=here, limb=meaning)
 
 
+def chapter_title(name: str, context: Iterable[str]) -> str:
+    """An exercise's chapter title with what tells its times apart: ('Clamshell', ('round 1',
+    'left side')) -> 'Clamshell · round 1 · left side'."""
+    title = name
+    for part in context:
+        title = phrase("chapter part", title=title, part=part)
+    return title
+
+
 def built_in() -> set[str]:
-    """Every fixed phrase (no blanks), for tests and for the recogniser's grammar."""
+    """Every fixed spoken phrase (no blanks), for tests and for the recogniser's grammar."""
     out: set[str] = set()
-    for value in EN.values():
+    for key, value in EN.items():
+        if key.startswith(WRITTEN):
+            continue
         if not isinstance(value, str):  # a tuple of words
             out.update(value)
         elif "{" not in value:

@@ -1,6 +1,7 @@
 """The timed script: every cue, count, breath and tone with its start time.
 
-`to_json` / `from_json` are the public contract (see docs/script-format.md). Times are held as
+`to_json` / `from_json` are the public contract between the compiler and everything that
+renders or exports a workout (docs/architecture.md shows where it sits). Times are held as
 whole milliseconds, so the script and the rendered audio agree to the millisecond.
 """
 
@@ -9,6 +10,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from .model import Level
+
+EventKind = Literal["speech", "tone"]
+"""What an event is: a phrase said, or a generated tone."""
+Side = Literal["left", "right"]
+"""The side of the body a set, a rep or a cue is for."""
+Tone = Literal["start", "end", "finish"]
+"""The generated tones: the session's start, a set's end, the session's finish."""
 
 TONE_MS = {"start": 600, "end": 350, "finish": 900}
 """Length of each generated tone; the compiler reserves this much time for it."""
@@ -16,18 +27,20 @@ TONE_MS = {"start": 600, "end": 350, "finish": 900}
 
 @dataclass(frozen=True)
 class Event:
+    """One thing heard, from `start_ms` to `end_ms`: a phrase or a tone, with where in the
+    session it is (exercise, set, side, rep, phase), for the cue sheet, subtitles and page."""
+
     start_ms: int
     end_ms: int
-    kind: str
-    """'speech' or 'tone'."""
+    kind: EventKind
     text: str | None = None
     """What is said (speech only)."""
-    tone: str | None = None
-    """Which tone: start, end or finish (tones only)."""
+    tone: Tone | None = None
+    """Which tone (tones only)."""
     exercise: str | None = None
     set: int | None = None
-    side: str | None = None
-    """'left', 'right' or None."""
+    side: Side | None = None
+    """None when the set is not done on one side."""
     rep: int | None = None
     phase: str | None = None
     """The tempo or breath phase (inhale, exhale, hold, lift, ...) or what the cue is for."""
@@ -43,6 +56,10 @@ class Event:
 
 @dataclass(frozen=True)
 class Chapter:
+    """A titled stretch of the workout, one per time an exercise comes up: the MP3's chapter
+    marks, the page's sections. `end_ms` is the next chapter's start (the last one ends the
+    workout)."""
+
     title: str
     start_ms: int
     end_ms: int
@@ -50,9 +67,13 @@ class Chapter:
 
 @dataclass(frozen=True)
 class Script:
+    """A whole workout as timed cues: what the compiler makes of a routine at one level, and
+    what the speech, mixer and exporters work from. Its JSON (`to_json`) is the public
+    contract."""
+
     title: str
     source: str | None
-    level: str
+    level: Level
     duration_ms: int
     chapters: tuple[Chapter, ...]
     events: tuple[Event, ...]

@@ -89,9 +89,10 @@ class _Handler(SimpleHTTPRequestHandler):
     with Range requests). HTTP/1.0: one request per connection."""
 
     default_request_version = "HTTP/1.0"  # so a garbled request line gets a status line, 400
+    server: Server
 
-    def setup(self):
-        self.timeout = self.server.idle_timeout  # StreamRequestHandler applies it to the socket
+    def setup(self) -> None:
+        self.request.settimeout(self.server.idle_timeout)  # idle reads and writes time out
         super().setup()
 
     def version_string(self):  # the Server header: no Python version

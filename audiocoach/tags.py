@@ -25,9 +25,10 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame
 
 from .errors import AudiocoachError
+from .phrases import phrase
 from .script import Script, one_line
 
-GENRE = "Fitness"
+GENRE = phrase("tag genre")
 ARTIST = "audiocoach"
 """The artist when none is given and the routine's source names nobody (a file name)."""
 ALBUM = "audiocoach"
@@ -101,6 +102,13 @@ def artist_of(script: Script) -> str:
     return name if name and not looks_like_a_file and len(name) <= 80 else ARTIST
 
 
+def comment_of(script: Script) -> str:
+    """The MP3's comment: where the routine comes from, and the level it is done at."""
+    if script.source:
+        return phrase("tag comment", source=one_line(script.source), level=script.level)
+    return phrase("tag comment unsourced", level=script.level)
+
+
 def write_tags(path: Path, script: Script, album: str = ALBUM,
                track: int | str | tuple[int, int] | None = None,
                cover: Path | None = None, lyrics: str | None = None, title: str | None = None,
@@ -118,10 +126,7 @@ def write_tags(path: Path, script: Script, album: str = ALBUM,
     number = track_number(*track) if isinstance(track, tuple) else track
     if number:
         tags.add(TRCK(encoding=Encoding.UTF16, text=str(number)))
-    source = f"Routine source: {one_line(script.source)}" if script.source \
-        else "audiocoach routine"
-    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="",
-                  text=f"{source}; level {script.level}"))
+    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="", text=comment_of(script)))
     if lyrics:
         tags.add(USLT(encoding=Encoding.UTF16, lang="eng", desc="", text=lyrics))
     if chapters:

@@ -168,3 +168,41 @@ exercises:
     assert "Keep your ribs down." not in said["brief"]
     counts = lambda texts: [t for t in texts if t in ("one", "six")]  # noqa: E731
     assert counts(said["brief"]) == counts(said["full"]) == counts(said["standard"])
+
+
+def _authored(routine) -> set[str]:
+    """Every text the routine's author wrote that the coach may say as it is."""
+    out = {routine.title, routine.safety, routine.reminder}
+
+    def walk(items):
+        for item in items:
+            if hasattr(item, "items"):
+                out.add(item.title)
+                walk(item.items)
+            else:
+                out.update((item.name, *item.setup, *item.cues))
+                out.update(text for p in item.tempo for text in (p.name, p.say))
+
+    walk(routine.items)
+    return out
+
+
+@pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
+def test_every_built_in_word_comes_from_the_phrase_table(path, monkeypatch):
+    """A second table with the same keys changes every word the coach says or writes on its
+    own: with each entry of the table marked, every phrase and chapter title is the
+    author's own text, a count, or marked."""
+    from audiocoach import phrases
+
+    def mark(value):
+        return tuple(f"«{v}»" for v in value) if isinstance(value, tuple) else f"«{value}»"
+
+    monkeypatch.setattr(phrases, "EN", {key: mark(v) for key, v in phrases.EN.items()})
+    routine = load_routine(path)
+    authored = _authored(routine) | {num2words(n) for n in range(1000)}
+    for coaching in ("standard", "full", "brief"):
+        script = compile_routine(routine, coaching=coaching)
+        texts = [e.text for e in script.events if e.kind == "speech"]
+        texts += [c.title for c in script.chapters]
+        unmarked = {t for t in texts if t not in authored and "«" not in t}
+        assert not unmarked, unmarked
