@@ -28,10 +28,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from .errors import Problem, RoutineError
-from .model import Exercise, Level, Phase, Routine, Section, SideMeaning
+from .model import COACHING, Coaching, Exercise, Level, Phase, Routine, Section, SideMeaning
 from .phrases import (
     chapter_title,
     other_side,
@@ -46,8 +46,6 @@ from .script import TONE_MS, Chapter, Event, Script, Side, Tone
 
 Durations = Callable[[str], float]
 """Seconds a phrase takes to say."""
-Coaching = Literal["standard", "full", "brief"]
-COACHING: tuple[Coaching, ...] = ("standard", "full", "brief")
 
 LEAD_IN_MS = 500  # quiet start; it also leaves room for the MP3 encoder's delay
 CHAPTER_LEAD_MS = 250  # a chapter starts this much before its first word, in quiet

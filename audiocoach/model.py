@@ -14,6 +14,9 @@ from typing import Literal
 
 Level = Literal["easy", "medium", "hard"]
 LEVELS: tuple[Level, ...] = ("easy", "medium", "hard")
+Coaching = Literal["standard", "full", "brief"]
+"""How much the coach says: standard, full (setup and cues every set) or brief."""
+COACHING: tuple[Coaching, ...] = ("standard", "full", "brief")
 Sides = Literal["both", "alternate", "left", "right"]
 SideMeaning = Literal["leg", "arm", "hand", "foot", "knee", "hip", "lying", "arm and leg",
                       "leg and arm", "direction"]

@@ -21,17 +21,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, TypedDict, cast
 
 import yaml
 
-from .compiler import Coaching, check_limits
-from .errors import Problem, RoutineError
-from .loader import Key, _Reader, load_routine
-from .model import Exercise, Level, Routine, Section, fixed, slug
+from .compiler import check_limits
+from .errors import RoutineError
+from .format import LIMITS, MAX_SESSIONS, Key
+from .loader import load_routine
+from .model import (
+    COACHING,
+    LEVELS,
+    Coaching,
+    Exercise,
+    Level,
+    Range,
+    Routine,
+    Section,
+    fixed,
+    slug,
+)
 from .script import one_line
-
-MAX_SESSIONS = 400  # sessions in a whole program (52 weeks of 7 days is 364); the README lists it
+from .yamldoc import Reader, load_file
 
 PROGRAM_KEYS = {
     "program": Key("text", "The program's name (the album name on the phone).", required=True),
@@ -54,6 +65,10 @@ PROGRESSION_KEYS = {
     "sets": Key("defaults", "{from_week: N, sets: M}: the sets from week N on."),
     "caps": Key("defaults", "Exercise name -> the most reps it grows to."),
     "steps": Key("defaults", "Exercise name -> reps it adds each week, instead of `reps`."),
+}
+SETS_KEYS = {
+    "from_week": Key("count", "", limit="weeks"),
+    "sets": Key("count", "", limit="sets"),
 }
 
 
@@ -78,97 +93,128 @@ class Program:
     path: str = ""
 
 
+class Progression(TypedDict):
+    """How a program's sessions grow, week by week (`progression:`)."""
+    level: tuple[str, ...]
+    coaching: tuple[str, ...]
+    reps: int
+    """Reps added each week."""
+    hold: float
+    """Seconds added to holds each week."""
+    sets: tuple[int, int] | None
+    """(from week, sets)."""
+    caps: dict[str, int]
+    steps: dict[str, int]
+
+
+class _Planned(NamedTuple):
+    """A session as the program lists it: its day, its weeks (None: every week), its routine
+    and the node that names the routine, for messages."""
+    day: Range
+    weeks: Range | None
+    routine: Routine
+    node: yaml.Node
+
+
 def load_program(path: str | Path, rate: int = 165) -> Program:
     """Read and check a program file, and every session as it will be rendered, against the
     limits (spoken at `rate` words a minute, the voice's). Raises RoutineError listing every
     problem found, before anything is rendered."""
     path = Path(path)
-    reader = _Reader(str(path))
-    if not path.is_file():
-        raise RoutineError([Problem(str(path), None, None, "no such file")])
-    root = reader.document(path.read_bytes())
-    program = _program(reader, root, path, rate) if root is not None else None
-    if reader.problems or program is None:
-        raise RoutineError(sorted(reader.problems, key=lambda p: (p.line or 0, p.col or 0)))
-    return program
+    return load_file(path, "program", lambda r, root: _program(r, root, path, rate))
 
 
-def _program(r: _Reader, root: yaml.Node, path: Path, rate: int) -> Program | None:
+def _program(r: Reader, root: yaml.Node, path: Path, rate: int) -> Program | None:
+    """The program in a document, each session dosed for its week and checked; None when it
+    has problems (noted on the reader)."""
     keys = r.mapping(root, PROGRAM_KEYS, "a program (program, weeks, sessions, ...)")
     if keys is None:
         return None
     title = r.text(keys.get("program"))
     weeks = r.count(keys.get("weeks"), "weeks")
     rules = _progression(r, keys.get("progression"))
-    plan = []
     sessions = keys.get("sessions")
+    plan = _plan(r, sessions, path)
+    if plan is None or title is None or weeks is None or r.problems:
+        return None
+    dated = [(week, planned) for week in range(1, int(weeks.high) + 1)
+             for planned in sorted(plan, key=lambda p: p.day.low)
+             if not planned.weeks or planned.weeks.low <= week <= planned.weeks.high]
+    if len(dated) > MAX_SESSIONS:
+        r.problem(sessions, f"the program has {len(dated)} sessions over its {int(weeks.high)} "
+                            f"weeks; at most {MAX_SESSIONS} sessions are allowed")
+        return None
+    out = [_session(r, week, planned, rules, rate) for week, planned in dated]
+    return None if r.problems else Program(title, tuple(out), str(path))
+
+
+def _plan(r: Reader, sessions: yaml.Node | None, path: Path) -> list[_Planned] | None:
+    """The sessions the program lists, each with its routine read; None when there are so
+    many that none is read."""
     entries = sessions.value if isinstance(sessions, yaml.SequenceNode) else []
     if len(entries) > MAX_SESSIONS:  # before a single routine is read
         r.problem(sessions, f"the program lists {len(entries)} sessions; at most "
                             f"{MAX_SESSIONS} sessions are allowed")
         return None
-    for node in entries:
-        s = r.mapping(node, SESSION_KEYS, "a session (day, routine)")
-        if not s or "routine" not in s or "day" not in s:
-            continue
-        routine_file = path.parent / (r.text(s["routine"]) or "")
-        try:
-            routine = load_routine(routine_file)
-        except RoutineError as err:
-            r.problem(s["routine"], f"the routine {routine_file} is not valid: "
-                                    f"{err.problems[0].message}")
-            continue
-        day = r.count(s["day"], "day")
-        if day is None:  # told as a problem, so the program is refused below
-            continue
-        plan.append((day, r.count(s.get("weeks"), "weeks"), routine, s["routine"]))
+    plan = [p for p in (_planned(r, node, path) for node in entries) if p is not None]
     if not isinstance(sessions, yaml.SequenceNode):
         r.problem(sessions, "expected a list of sessions ('- day: 1' ...)")
-    if title is None or weeks is None or r.problems:
-        return None
-    dated = [(week, day, routine, node)
-             for week in range(1, int(weeks.high) + 1)
-             for day, only, routine, node in sorted(plan, key=lambda p: p[0].low)
-             if not only or only.low <= week <= only.high]
-    if len(dated) > MAX_SESSIONS:
-        r.problem(sessions, f"the program has {len(dated)} sessions over its {int(weeks.high)} "
-                            f"weeks; at most {MAX_SESSIONS} sessions are allowed")
-        return None
-    out = []
-    for week, day, routine, node in dated:
-        # both lists were checked against their choices in _progression
-        level = cast(Level, _nth(rules["level"], week, "medium"))
-        coaching = cast(Coaching, _nth(rules["coaching"], week, "standard"))
-        session = Session(week, int(day.low), dosed_for_week(routine, week, rules, level),
-                          level, coaching)
-        _check_limits(r, session, node, rate)
-        out.append(session)
-    return None if r.problems else Program(title, tuple(out), str(path))
+    return plan
 
 
-def _check_limits(r: _Reader, session: Session, node: yaml.Node, rate: int) -> None:
+def _planned(r: Reader, node: yaml.Node, path: Path) -> _Planned | None:
+    """One listed session, with its routine (named relative to the program file) read."""
+    s = r.mapping(node, SESSION_KEYS, "a session (day, routine)")
+    if not s or "routine" not in s or "day" not in s:
+        return None
+    routine_file = path.parent / (r.text(s["routine"]) or "")
+    try:
+        routine = load_routine(routine_file)
+    except RoutineError as err:
+        r.problem(s["routine"], f"the routine {routine_file} is not valid: "
+                                f"{err.problems[0].message}")
+        return None
+    day = r.count(s["day"], "day")
+    if day is None:  # told as a problem, so the program is refused
+        return None
+    return _Planned(day, r.count(s.get("weeks"), "weeks"), routine, s["routine"])
+
+
+def _session(r: Reader, week: int, planned: _Planned, rules: Progression, rate: int
+             ) -> Session:
+    """The planned session in `week`: at that week's level and coaching, dosed for it, and
+    checked against the limits."""
+    # both lists were checked against their choices in _progression
+    level = cast(Level, _nth(rules["level"], week, "medium"))
+    coaching = cast(Coaching, _nth(rules["coaching"], week, "standard"))
+    session = Session(week, int(planned.day.low),
+                      dosed_for_week(planned.routine, week, rules, level), level, coaching)
+    _check_limits(r, session, planned.node, rate)
+    return session
+
+
+def _check_limits(r: Reader, session: Session, node: yaml.Node, rate: int) -> None:
     """The session as it will be rendered (progressed, at its level and coaching) is within
     the limits render checks (4 hours, an hour of distinct speech, ...): a program that grows
     past them is refused when it is loaded, not after rendering its first weeks."""
     try:
-        check_limits(session.routine, session.level, session.coaching,
-                     rate)
+        check_limits(session.routine, session.level, session.coaching, rate)
     except RoutineError as err:
         for p in err.problems:
             r.problem(node, f"week {session.week} day {session.day}: {p}")
 
 
-def _progression(r: _Reader, node: yaml.Node | None) -> dict:
+def _progression(r: Reader, node: yaml.Node | None) -> Progression:
+    """The progression rules; the ones not given add nothing."""
     keys = r.mapping(node, PROGRESSION_KEYS, "progression") or {}
     levels = r.texts(keys.get("level"))
     coaching = r.texts(keys.get("coaching"))
-    for value, allowed, node in ((levels, ("easy", "medium", "hard"), keys.get("level")),
-                                 (coaching, ("standard", "full", "brief"), keys.get("coaching"))):
+    allowed: tuple[str, ...]
+    for value, allowed, node in ((levels, LEVELS, keys.get("level")),
+                                 (coaching, COACHING, keys.get("coaching"))):
         if any(v not in allowed for v in value):
             r.problem(node, f"expected a list of: {', '.join(allowed)}")
-    sets_keys = r.mapping(keys.get("sets"), {"from_week": Key("count", "", limit="weeks"),
-                                             "sets": Key("count", "", limit="sets")},
-                          "sets progression") or {}
+    sets_keys = r.mapping(keys.get("sets"), SETS_KEYS, "sets progression") or {}
     caps, steps = (_by_exercise(r, keys.get(k)) for k in ("caps", "steps"))
     from_week = r.count(sets_keys.get("from_week"), "weeks")
     sets = r.count(sets_keys.get("sets"), "sets")
@@ -182,7 +228,8 @@ def _progression(r: _Reader, node: yaml.Node | None) -> dict:
     }
 
 
-def _by_exercise(r: _Reader, node: yaml.Node | None) -> dict[str, int]:
+def _by_exercise(r: Reader, node: yaml.Node | None) -> dict[str, int]:
+    """`Exercise name: number` lines, such as the caps of each exercise's reps."""
     out: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
@@ -195,11 +242,12 @@ def _by_exercise(r: _Reader, node: yaml.Node | None) -> dict[str, int]:
 
 
 def _nth(values: tuple[str, ...], week: int, default: str) -> str:
+    """The week's value of a week-by-week list: the last one repeats."""
     return values[min(week, len(values)) - 1] if values else default
 
 
-def dosed_for_week(routine: Routine, week: int, rules: dict, level: Level) -> Routine:
-    """The routine as prescribed in `week`."""
+def dosed_for_week(routine: Routine, week: int, rules: Progression, level: Level) -> Routine:
+    """The routine as prescribed in `week`: reps, holds and sets grown by the rules."""
     def grow(ex: Exercise) -> Exercise:
         changes: dict = {}
         step = rules["steps"].get(ex.name, rules["reps"])
@@ -208,7 +256,7 @@ def dosed_for_week(routine: Routine, week: int, rules: dict, level: Level) -> Ro
             changes["reps"] = fixed(min(top, ex.reps.low + step * (week - 1)))
         if rules["hold"]:
             changes["tempo"] = tuple(
-                replace(p, seconds=fixed(min(600, p.seconds.pick(level)
+                replace(p, seconds=fixed(min(LIMITS["hold"], p.seconds.pick(level)
                                              + rules["hold"] * (week - 1))))
                 if p.name == "hold" and p.seconds.high > 0 and not p.breaths else p
                 for p in ex.tempo)

@@ -1,7 +1,7 @@
-"""The JSON Schema of routine files, made from the loader's tables of keys.
+"""The JSON Schema of routine files, made from the format's tables of keys (`format.py`).
 
 Draft-07, the newest draft the editors' YAML plugins (the VS Code YAML extension's
-yaml-language-server and others) support in full. Everything is made from the loader's tables:
+yaml-language-server and others) support in full. Everything is made from the format's tables:
 the keys (ROUTINE_KEYS, EXERCISE_KEYS, ...), the limits (LIMITS, MAX_TEXT) and the units of a
 duration; the loader's few rules that are code rather than a table (an exercise has reps or
 time, not both; it says what the work is; ...) are named in RULES below, and their keys are
@@ -22,8 +22,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TypedDict
 
-from .loader import (
-    _UNITS,
+from .format import (
     BREATH_KEYS,
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
@@ -34,6 +33,8 @@ from .loader import (
     ROUTINE_KEYS,
     SECONDS_HELP,
     SECTION_KEYS,
+    UNITS,
+    WORK_KEYS,
     Key,
 )
 from .model import LEVELS
@@ -44,7 +45,7 @@ _Rules = TypedDict("_Rules", {"either": tuple[str, ...], "work": tuple[str, ...]
                                "rest": str})
 RULES: _Rules = {
     "either": ("reps", "time"),  # an exercise has reps or time, not both
-    "work": ("reps", "time", "hold", "breaths", "tempo"),  # ... and at least one of these
+    "work": WORK_KEYS,  # ... and at least one of these
     "default work": "reps",  # unless `defaults` gives reps
     "phase": ("seconds", "breaths"),  # a tempo phase needs one of these
     "breath": "in",  # a breath needs 'in'
@@ -110,11 +111,11 @@ def _duration(limit: float, ranges: bool = True) -> str:
     part says more than `limit` seconds. A pattern can't add the parts up or compare the ends
     of a range, so it refuses what must be over the limit, never what might not be."""
     parts = []
-    for factor in sorted(set(_UNITS.values())):
-        words = sorted((w for w, f in _UNITS.items() if f == factor and w), key=len,
+    for factor in sorted(set(UNITS.values())):
+        words = sorted((w for w, f in UNITS.items() if f == factor and w), key=len,
                        reverse=True)
         unit = "(?:" + "|".join(_any_case(w) for w in words) + ")"
-        if _UNITS.get("") == factor:  # the unit that may be left out
+        if UNITS.get("") == factor:  # the unit that may be left out
             unit += "?"
         unit += "(?![a-zA-Z])"
         parts.append(f"{_number_upto(limit / factor)}\\s*{unit}")
@@ -166,7 +167,6 @@ def _by_type(other: dict, mapping: dict | None = None, listed: dict | None = Non
         if form is not None:
             out = {"if": {"type": kind}, "then": form, "else": out}
     return out
-
 
 
 def _text(key: Key, name: str) -> dict:

@@ -11,6 +11,7 @@ the mark is to be removed.
 
 from __future__ import annotations
 
+import os
 from itertools import pairwise
 from pathlib import Path
 
@@ -18,18 +19,12 @@ import pytest
 
 from audiocoach.compiler import compile_routine, estimate_seconds
 from audiocoach.errors import Problem, RoutineError
-from audiocoach.loader import (
-    LIMITS,
-    MAX_FILE_BYTES,
-    MAX_TEXT,
-    ROUTINE_KEYS,
-    load_routine,
-    parse_routine,
-)
+from audiocoach.format import LIMITS, MAX_FILE_BYTES, MAX_TEXT, ROUTINE_KEYS
+from audiocoach.loader import load_routine, parse_routine
 from audiocoach.model import LEVELS
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
-HELP = "expected seconds such as 30"  # the start of loader.SECONDS_HELP
+HELP = "expected seconds such as 30"  # the start of format.SECONDS_HELP
 WHOLE = "expected a whole number such as 12"
 
 # file -> (line, column or None (not checked), a substring of the message)
@@ -256,6 +251,16 @@ def test_missing_file_and_folder(tmp_path):
                        (tmp_path, "is a folder, expected a routine file")):
         [problem] = problems_of(path)
         assert str(problem) == f"{path}: {text}"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_waiting(tmp_path):
+    """Nobody writes the FIFO: opening it would wait forever, so it is never opened."""
+    path = tmp_path / "pipe.yaml"
+    os.mkfifo(path)
+    [problem] = problems_of(path)
+    assert str(problem) == (f"{path}: is not a regular file (a device, FIFO or socket), "
+                            "expected a routine file")
 
 
 def test_alias_bomb_is_refused():

@@ -2,7 +2,7 @@
 
 `check` runs parse_routine, then compile_routine at every level, on each input. Three sources
 of input, each run by a default test (1500 examples) and a slow one (20000, `-m slow`):
-- routine-shaped documents built from the loader's own key tables, dumped with
+- routine-shaped documents built from the format's own key tables, dumped with
   yaml.safe_dump: good routines (which load and compile), good routines with one place
   spoilt (a bad value of the key's kind, a key dropped or misspelt), and routines with bad
   values, missing and misspelt keys here and there; sections nested three deep;
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from audiocoach.compiler import compile_routine
 from audiocoach.errors import RoutineError
-from audiocoach.loader import (
+from audiocoach.format import (
     BREATH_KEYS,
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
@@ -37,8 +37,8 @@ from audiocoach.loader import (
     ROUTINE_KEYS,
     SECTION_KEYS,
     Key,
-    parse_routine,
 )
+from audiocoach.loader import parse_routine
 from audiocoach.model import LEVELS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -339,7 +339,7 @@ def test_the_good_routines_are_good():
 
 
 def test_strategies_know_the_loader():
-    """The strategies are built from the loader's own tables: check the kinds they know."""
+    """The strategies are built from the format's own tables: check the kinds they know."""
     assert set(LIMITS) >= {"sets", "reps", "rounds", "breaths", "time", "hold", "phase", "rest"}
     kinds = {k.kind for t in (ROUTINE_KEYS, EXERCISE_KEYS, SECTION_KEYS, REST_KEYS, PHASE_KEYS,
                               DEFAULTS_KEYS) for k in t.values()}

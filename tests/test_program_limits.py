@@ -1,6 +1,8 @@
 """A program is held to the limits when it is loaded: every session as it will be rendered
 (progressed for its week, at its level and coaching) and the number of sessions."""
 
+import os
+
 import pytest
 from click.testing import CliRunner
 
@@ -9,7 +11,7 @@ from audiocoach.cli import main
 from audiocoach.errors import RoutineError
 from audiocoach.program import load_program
 
-MAX_SESSIONS = 400  # the cap (audiocoach.program.MAX_SESSIONS): more than 52 weeks x 7 days
+MAX_SESSIONS = 400  # the cap (audiocoach.format.MAX_SESSIONS): more than 52 weeks x 7 days
 
 GROWS = """\
 title: Growing bridge
@@ -87,3 +89,17 @@ def test_a_program_listing_too_many_sessions_reads_no_routine(tmp_path, monkeypa
     with pytest.raises(RoutineError) as err:
         load_program(path)
     assert f"{MAX_SESSIONS + 7} sessions" in str(err.value) and not read
+
+
+def test_a_program_path_that_is_no_file_is_refused_unopened(tmp_path):
+    """Read as a routine file is: missing, a folder, or a FIFO (never opened, nobody writes it)."""
+    cases = [(tmp_path / "nope.yaml", "no such file"),
+             (tmp_path, "is a folder, expected a program file")]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.yaml")
+        cases.append((tmp_path / "pipe.yaml",
+                      "is not a regular file (a device, FIFO or socket), expected a program file"))
+    for path, message in cases:
+        with pytest.raises(RoutineError) as err:
+            load_program(path)
+        assert [str(p) for p in err.value.problems] == [f"{path}: {message}"]

@@ -21,7 +21,7 @@ import yaml
 
 from audiocoach import schema as S
 from audiocoach.errors import RoutineError
-from audiocoach.loader import (
+from audiocoach.format import (
     BREATH_KEYS,
     DEFAULTS_KEYS,
     EXERCISE_KEYS,
@@ -31,10 +31,9 @@ from audiocoach.loader import (
     REST_KEYS,
     ROUTINE_KEYS,
     SECTION_KEYS,
-    _leaves_folder,
-    _Reader,
-    parse_routine,
 )
+from audiocoach.loader import _leaves_folder, parse_routine
+from audiocoach.yamldoc import Reader
 from conftest import DATA, ROUTINES
 from test_bad_routines import EXPECTED
 
@@ -254,7 +253,7 @@ def test_counts_agree_with_the_loader(key):
              *(f"{a}-{b}" for a in (0, 1, 2, top, top + 1) for b in (0, 1, 2, top, top + 1))]
     flexible = definition(f"count-{key}")
     for value in [*values, *texts]:
-        reader = _Reader("x")
+        reader = Reader("x")
         node = yaml.compose(json.dumps(value))
         loaded = reader.count(node, key) is not None and not reader.problems
         schema_ok = flexible.is_valid(value)
@@ -285,7 +284,7 @@ def test_durations_refuse_nothing_the_loader_accepts(key):
     limit = LIMITS[key.limit]
     for text in DURATIONS:
         value = yaml.safe_load(text) if text.strip() else text  # as PyYAML reads it (1:30 is 90)
-        reader = _Reader("x")
+        reader = Reader("x")
         loaded = reader.seconds(yaml.compose(json.dumps(value)), key)
         loaded = loaded if not reader.problems else None
         if loaded is not None:
