@@ -1,10 +1,10 @@
 """The phrase cache: each distinct phrase is synthesized once per engine, voice, rate, text and
 cache format version, and kept on disk as a ready clip (44.1 kHz int16 WAV).
 
-Writes are atomic (temporary name, then rename), so two processes can share the cache and a
-killed run leaves no half entry. A damaged entry (truncated, garbage, wrong format) is detected
-on read and made again. Missing phrases are synthesized in parallel across the cores when the
-engine allows it.
+Writes are atomic (temporary name, then rename: see atomic.py), so two processes can share
+the cache and a killed run leaves no half entry. A damaged entry (truncated, garbage, wrong
+format) is detected on read and made again. Missing phrases are synthesized in parallel across
+the cores when the engine allows it.
 
 The cache is only an optimisation: when it cannot be read or written (a read-only or full
 disk, a folder where an entry belongs, a file where a folder belongs) it gives one
@@ -18,7 +18,6 @@ import hashlib
 import multiprocessing
 import os
 import stat
-import tempfile
 import threading
 import warnings
 import wave
@@ -31,6 +30,7 @@ import numpy as np
 import platformdirs
 
 from . import sound
+from .atomic import atomic_file
 from .errors import EngineError
 from .speech import Engine, Voice, open_engine, runs_in_parallel
 
@@ -227,15 +227,9 @@ def _read_clip(path: Path) -> np.ndarray | None:
 
 
 def _write_clip(path: Path, clip: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
-    try:
-        with os.fdopen(fd, "wb") as f, wave.open(f, "wb") as wav:
-            wav.setnchannels(1)
-            wav.setsampwidth(2)
-            wav.setframerate(sound.SAMPLE_RATE)
-            wav.writeframes(clip.astype("<i2").tobytes())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Keep `clip` at `path` as a WAV file, written atomically (see atomic.py)."""
+    with atomic_file(path) as tmp, open(tmp, "wb") as f, wave.open(f, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(sound.SAMPLE_RATE)
+        wav.writeframes(clip.astype("<i2").tobytes())

@@ -8,9 +8,9 @@ exact length and drop the delay and padding (gapless); the others decode the Inf
 one frame of silence.
 
 The encoder adds ENCODER_DELAY samples of silence at the start (LAME_DELAY of the encoder's
-own, DECODER_DELAY of the decoder's filter bank). Decoders that honour the LAME tag remove it;
-for those that don't, the caller skips that many samples of its (quiet) lead-in and pads the
-end (see `pcm_blocks`), so decoded speech lands where the script says with either kind.
+own, DECODER_DELAY of the decoder's filter bank). Decoders that honour the LAME tag remove it
+and the end padding, giving back exactly the samples encoded: the render encodes its timeline
+from sample 0. Decoders that don't play everything ENCODER_DELAY samples (25 ms) late.
 """
 
 from __future__ import annotations

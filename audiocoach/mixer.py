@@ -4,6 +4,9 @@ The timeline is never built whole: each block (10 s by default) is a fresh numpy
 which the clips that overlap it are copied. Memory stays flat however long the workout is, and
 no Python loop runs over samples. pydub's `seg + silence + clip` took 139 s and 644 MB for a
 34-minute workout in scripts/bench; this takes 0.01 s, and the encoder is what remains.
+
+`mix` is the whole recipe (the tones made here, then the blocks); `block_count` says how many
+blocks it yields, for progress.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .script import Script
+from . import sound
+from .script import TONE_MS, Script
 
 BLOCK_SECONDS = 10
 
@@ -28,8 +32,32 @@ class Placement:
         return self.start + len(self.audio)
 
 
+def tones() -> dict[str, np.ndarray]:
+    """Every tone a script can hold, by name, at sound.SAMPLE_RATE."""
+    return {kind: sound.tone(kind, ms) for kind, ms in TONE_MS.items()}
+
+
+def mix(script: Script, clips: dict[str, np.ndarray], sample_rate: int, skip: int = 0,
+        end: int | None = None) -> Iterator[np.ndarray]:
+    """The script's timeline, its speech `clips` and its tones, from sample `skip` to `end`
+    (default: the end of the script) as int16 blocks of BLOCK_SECONDS."""
+    return pcm_blocks(script, clips, tones(), sample_rate, skip=skip, end=end)
+
+
+def block_count(script: Script, sample_rate: int, skip: int = 0, end: int | None = None,
+                block_seconds: float = BLOCK_SECONDS) -> int:
+    """How many blocks `mix` (and `pcm_blocks`) yield for these arguments."""
+    return len(range(skip, _end(script, sample_rate, end), int(block_seconds * sample_rate)))
+
+
+def _end(script: Script, sample_rate: int, end: int | None) -> int:
+    """The sample the timeline ends at: `end`, or the end of the script."""
+    return round(script.duration_ms * sample_rate / 1000) if end is None else end
+
+
 def placements(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
                sample_rate: int) -> list[Placement]:
+    """Each event's audio and the sample it starts at, in order of start."""
     out = []
     for e in script.events:
         audio = clips[e.text] if e.kind == "speech" else tones[e.tone]  # type: ignore[index]
@@ -43,7 +71,7 @@ def pcm_blocks(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np
     """The timeline from sample `skip` (negative: that much silence first) to `end` (default:
     the end of the script), as int16 blocks."""
     items = placements(script, clips, tones, sample_rate)
-    total = round(script.duration_ms * sample_rate / 1000) if end is None else end
+    total = _end(script, sample_rate, end)
     size = int(block_seconds * sample_rate)
     first = 0
     for a in range(skip, total, size):

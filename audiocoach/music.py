@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -146,6 +146,13 @@ class BedMixer:
                                for e in script.events if e.kind == "speech"]).reshape(-1, 2)
         self.ramp = int(ATTACK_MS * ms)
         self.duck = 10 ** (DUCK_DB / 20)
+
+    def mixed(self, blocks: Iterable[np.ndarray], start: int = 0) -> Iterator[np.ndarray]:
+        """The voice timeline's `blocks` (int16, in order, the first at sample `start`), each
+        with the bed added."""
+        for block in blocks:
+            yield self.add(block, start)
+            start += len(block)
 
     def add(self, block: np.ndarray, start: int) -> np.ndarray:
         """`block` (int16) of the voice timeline starting at sample `start`, plus the bed."""

@@ -39,7 +39,7 @@ def test_damaged_entries_are_made_again(tmp_path):
 
 def test_no_temporary_files_are_left(tmp_path):
     PhraseCache(FAKE, tmp_path).clips([f"phrase {i}" for i in range(40)])
-    assert not list(tmp_path.rglob(".tmp-*"))
+    assert not list(tmp_path.rglob("*.part"))
 
 
 def test_one_changed_cue_synthesizes_only_that_phrase(tmp_path, routine_copy):

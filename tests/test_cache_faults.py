@@ -3,7 +3,6 @@
 
 import errno
 import json
-import os
 import shutil
 import warnings
 
@@ -11,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach import cache as cachemod
-from audiocoach.build import Options, OutputWarning, render, write_feed
+from audiocoach.build import Options, OutputWarning, render
 from audiocoach.cache import CacheWarning, PhraseCache
 from audiocoach.cli import main
+from audiocoach.export.feed import write_feed
 from audiocoach.speech import Voice
 from conftest import DATA
 
@@ -61,14 +61,14 @@ def test_a_read_only_cache_warns_once_and_the_render_goes_on(tmp_path, monkeypat
                                                             code, text):
     def refuse(*a, **kw):
         raise OSError(code, text)
-    monkeypatch.setattr(cachemod.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(cachemod, "atomic_file", refuse)
     result, warned = render_with(tmp_path / "c", tmp_path / "out")
     check(result, warned, tmp_path / "out", reference[0])
     assert text in warned[0] and str(tmp_path / "c") in warned[0]
 
 
 def test_a_full_disk_warns_once_and_leaves_no_temporary_files(tmp_path, monkeypatch, reference):
-    real = os.fdopen
+    real = open
 
     class Full:
         def __init__(self, f):
@@ -86,7 +86,7 @@ def test_a_full_disk_warns_once_and_leaves_no_temporary_files(tmp_path, monkeypa
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(cachemod.os, "fdopen", lambda *a, **kw: Full(real(*a, **kw)))
+    monkeypatch.setattr(cachemod, "open", lambda *a, **kw: Full(real(*a, **kw)), raising=False)
     result, warned = render_with(tmp_path / "c", tmp_path / "out")
     check(result, warned, tmp_path / "out", reference[0])
     assert "No space left on device" in warned[0]

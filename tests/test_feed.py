@@ -8,8 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
-from audiocoach.build import Options, render, write_feed
+from audiocoach.build import Options, render
 from audiocoach.cli import main
+from audiocoach.export.feed import write_feed
 from audiocoach.serve import make_server
 from audiocoach.speech import Voice
 from conftest import DATA

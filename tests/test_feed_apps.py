@@ -17,8 +17,9 @@ import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 
-from audiocoach.build import Options, render_program, write_feed
+from audiocoach.build import Options, render_program
 from audiocoach.cli import main
+from audiocoach.export.feed import write_feed
 from audiocoach.program import load_program
 from audiocoach.serve import make_server
 from audiocoach.speech import Voice

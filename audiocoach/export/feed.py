@@ -8,15 +8,21 @@ named by week and day, with `itunes:season` (the week) and `itunes:episode` (its
 program), dated in program order.
 
 Every text a routine or a file name brings is passed through `xml_text`, which drops what
-XML 1.0 cannot hold; ElementTree escapes the rest (`&`, `<`, `>`, quotes)."""
+XML 1.0 cannot hold; ElementTree escapes the rest (`&`, `<`, `>`, quotes).
+
+`write_feed` writes the feed, the chapters and the covers into the folder, each atomically
+(see atomic.py)."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import uuid
+import warnings
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from email.utils import formatdate
 from pathlib import Path
@@ -25,8 +31,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from mutagen import MutagenError
 from mutagen.id3 import ID3
 
+from ..atomic import OutputWarning, write_bytes, write_text
 from ..compiler import PAUSE_MS
-from ..errors import AudiocoachError
+from ..errors import AudiocoachError, OutputError
 from ..phrases import EN
 from ..script import whole_seconds
 from ..tags import COVER_MAX_BYTES
@@ -44,6 +51,8 @@ TRANSCRIPTS = ((".vtt", "text/vtt", None), (".srt", "application/x-subrip", "cap
 COVERS = {"image/jpeg": ".cover.jpg", "image/png": ".cover.png"}
 """The embedded cover of X.mp3 is written beside it as X.cover.jpg or X.cover.png."""
 IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
+MAX_SCRIPT_JSON = 64 * 2**20
+"""write_feed reads no script JSON larger than this (ours are a few MB at most)."""
 _NEED = EN["equipment"]  # "You will need: {items}."
 assert isinstance(_NEED, str)
 _NEED_BEFORE, _NEED_AFTER = _NEED.split("{items}")
@@ -108,11 +117,20 @@ def feed_xml(title: str, base_url_: str, items: list[Item], description: str | N
     programs = {i.program for i in items}
     serial = bool(items) and None not in programs and len(programs) == 1 \
         and all(i.episode for i in items)
-    authors = {i.author for i in items}
-    author = authors.pop() if len(authors) == 1 else AUTHOR
     if description is None:
         description = _channel_description(items, programs.pop() if serial else None)
     rss = ET.Element("rss", {"version": "2.0"})
+    channel = _channel(rss, title, description, base, items, serial)
+    first = min((i.mp3.stat().st_mtime for i in items), default=0)
+    for n, item in enumerate(items):
+        _item(channel, item, base, first + 60 * n if serial else item.mp3.stat().st_mtime)
+    ET.indent(rss)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+
+
+def _channel(rss: ET.Element, title: str, description: str, base: str, items: list[Item],
+             serial: bool) -> ET.Element:
+    """The feed's `channel`, with what it says of the whole show (no items yet)."""
     channel = ET.SubElement(rss, "channel")
     for tag, text in (("title", xml_text(title)), ("link", base), ("language", "en"),
                       ("description", xml_text(description))):
@@ -124,45 +142,52 @@ def feed_xml(title: str, base_url_: str, items: list[Item], description: str | N
                           ("link", base)):
             ET.SubElement(image, tag).text = text
         ET.SubElement(channel, f"{{{ITUNES}}}image", {"href": base + _quoted(cover)})
+    authors = {i.author for i in items}
+    author = authors.pop() if len(authors) == 1 else AUTHOR
     ET.SubElement(channel, f"{{{ITUNES}}}author").text = xml_text(author)
     ET.SubElement(channel, f"{{{ITUNES}}}explicit").text = "false"
     category = ET.SubElement(channel, f"{{{ITUNES}}}category", {"text": CATEGORY})
     ET.SubElement(category, f"{{{ITUNES}}}category", {"text": SUBCATEGORY})
     ET.SubElement(channel, f"{{{ITUNES}}}type").text = "serial" if serial else "episodic"
-    first = min((i.mp3.stat().st_mtime for i in items), default=0)
-    for n, item in enumerate(items):
-        node = ET.SubElement(channel, "item")
-        ET.SubElement(node, "title").text = xml_text(item.title)
-        if item.description:
-            ET.SubElement(node, "description").text = xml_text(item.description)
-        url = base + _quoted(item.mp3.name)
-        ET.SubElement(node, "enclosure", {"url": url, "length": str(item.mp3.stat().st_size),
-                                          "type": "audio/mpeg"})
-        # the GUID depends only on the file name, so re-rendering never makes a new episode
-        guid = uuid.uuid5(GUID_NAMESPACE, os.fsencode(item.mp3.name).decode("utf-8", "replace"))
-        ET.SubElement(node, "guid", {"isPermaLink": "false"}).text = str(guid)
-        when = first + 60 * n if serial else item.mp3.stat().st_mtime
-        ET.SubElement(node, "pubDate").text = formatdate(when, usegmt=True)
-        seconds = whole_seconds(round(item.seconds * 1000))
-        ET.SubElement(node, f"{{{ITUNES}}}duration").text = str(seconds)
-        ET.SubElement(node, f"{{{ITUNES}}}author").text = xml_text(item.author)
-        ET.SubElement(node, f"{{{ITUNES}}}explicit").text = "false"
-        if item.image:
-            ET.SubElement(node, f"{{{ITUNES}}}image", {"href": base + _quoted(item.image)})
-        if item.season:
-            ET.SubElement(node, f"{{{ITUNES}}}season").text = str(item.season)
-        if item.episode:
-            ET.SubElement(node, f"{{{ITUNES}}}episode").text = str(item.episode)
-            ET.SubElement(node, f"{{{ITUNES}}}episodeType").text = "full"
-        if item.chapters:
-            ET.SubElement(node, f"{{{PODCAST}}}chapters", {
-                "url": base + _quoted(chapters_name(item.mp3)),
-                "type": "application/json+chapters"})
-        for name, mime, rel in item.transcripts:
-            ET.SubElement(node, f"{{{PODCAST}}}transcript", {
-                "url": base + _quoted(name), "type": mime, **({"rel": rel} if rel else {})})
-    ET.indent(rss)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+    return channel
+
+
+def _item(channel: ET.Element, item: Item, base: str, when: float) -> None:
+    """The `item` of one workout, dated `when` (a Unix time), added to `channel`."""
+    node = ET.SubElement(channel, "item")
+    ET.SubElement(node, "title").text = xml_text(item.title)
+    if item.description:
+        ET.SubElement(node, "description").text = xml_text(item.description)
+    url = base + _quoted(item.mp3.name)
+    ET.SubElement(node, "enclosure", {"url": url, "length": str(item.mp3.stat().st_size),
+                                      "type": "audio/mpeg"})
+    # the GUID depends only on the file name, so re-rendering never makes a new episode
+    guid = uuid.uuid5(GUID_NAMESPACE, os.fsencode(item.mp3.name).decode("utf-8", "replace"))
+    ET.SubElement(node, "guid", {"isPermaLink": "false"}).text = str(guid)
+    ET.SubElement(node, "pubDate").text = formatdate(when, usegmt=True)
+    seconds = whole_seconds(round(item.seconds * 1000))
+    ET.SubElement(node, f"{{{ITUNES}}}duration").text = str(seconds)
+    ET.SubElement(node, f"{{{ITUNES}}}author").text = xml_text(item.author)
+    ET.SubElement(node, f"{{{ITUNES}}}explicit").text = "false"
+    _item_extras(node, item, base)
+
+
+def _item_extras(node: ET.Element, item: Item, base: str) -> None:
+    """What only some items have: a cover, a place in a program, chapters, transcripts."""
+    if item.image:
+        ET.SubElement(node, f"{{{ITUNES}}}image", {"href": base + _quoted(item.image)})
+    if item.season:
+        ET.SubElement(node, f"{{{ITUNES}}}season").text = str(item.season)
+    if item.episode:
+        ET.SubElement(node, f"{{{ITUNES}}}episode").text = str(item.episode)
+        ET.SubElement(node, f"{{{ITUNES}}}episodeType").text = "full"
+    if item.chapters:
+        ET.SubElement(node, f"{{{PODCAST}}}chapters", {
+            "url": base + _quoted(chapters_name(item.mp3)),
+            "type": "application/json+chapters"})
+    for name, mime, rel in item.transcripts:
+        ET.SubElement(node, f"{{{PODCAST}}}transcript", {
+            "url": base + _quoted(name), "type": mime, **({"rel": rel} if rel else {})})
 
 
 def _channel_description(items: list[Item], program: str | None) -> str:
@@ -303,3 +328,103 @@ def _mp3_tags(mp3: Path) -> tuple[str | None, tuple[bytes, str] | None]:
         if mime and len(p.data) <= COVER_MAX_BYTES:
             return artist, (p.data, mime)
     return artist, None
+
+
+def write_feed(folder: Path, base_url_: str, title: str | None = None) -> Path:
+    """`folder/feed.xml` with one item per rendered workout (an MP3 with its script JSON),
+    and the JSON chapters of each. An MP3 that is not a file in the folder (a dangling link,
+    a link out of it) or whose JSON is not a script JSON is skipped with an OutputWarning."""
+    base_url(base_url_)  # a bad URL is refused before anything is written
+    items = []
+    for item, script_file in _workouts(folder):
+        items.append(_published(folder, item, script_file))
+    if not items:
+        raise OutputError(f"no rendered workouts in {folder}",
+                          hint=f"render some first: audiocoach render routines -o {folder}")
+    # a program's sessions in program order, then the other workouts by name
+    items.sort(key=lambda i: (i.program is None, i.program or "", i.episode or 0))
+    path = folder / "feed.xml"
+    write_text(path, feed_xml(title or _feed_title(folder, items), base_url_, items))
+    return path
+
+
+def _workouts(folder: Path) -> Iterator[tuple[Item, Path]]:
+    """The bare item and the script JSON of each workout MP3 in `folder`, by name. An MP3
+    without a JSON (a per-exercise track, or not ours) is passed over; one that is not a
+    file, or whose JSON will not do, is skipped with an OutputWarning."""
+    root = folder.resolve()
+    for mp3 in sorted(folder.glob("*.mp3")):
+        script_file = mp3.with_suffix(".json")
+        if not mp3.is_file():
+            _skip(mp3, "it is not a file (a link to nothing?)")
+        elif script_file.exists() or script_file.is_symlink():
+            item, why = _feed_item(mp3, script_file, root)
+            if item is None:
+                _skip(mp3, why)
+            else:
+                yield item, script_file
+
+
+def _skip(mp3: Path, why: str) -> None:
+    # stacklevel: the warning is told as coming from write_feed's caller
+    warnings.warn(OutputWarning(f"feed: skipped {mp3.name}: {why}"), stacklevel=4)
+
+
+def _feed_item(mp3: Path, script_file: Path, root: Path) -> tuple[Item | None, str]:
+    """The feed item of `mp3`, or None and why not."""
+    for path in (mp3, script_file):
+        if not path.resolve().is_relative_to(root):
+            return None, f"{path.name} leads out of the folder"
+    json_name = script_file.name
+    try:
+        if not script_file.is_file():
+            return None, f"{json_name} is not a file"
+        if script_file.stat().st_size > MAX_SCRIPT_JSON:
+            return None, f"{json_name} is too large to be a script JSON"
+        data = json.loads(script_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        return None, f"{json_name} cannot be read as a script JSON ({err})"
+    if not _is_script_json(data):
+        return None, f"{json_name} is not a script JSON written by audiocoach"
+    return Item(mp3, data["title"], data["duration"], data["chapters"]), ""
+
+
+def _is_script_json(data: object) -> bool:
+    """Whether `data` holds what a feed item needs: a title, a duration and chapters."""
+    return isinstance(data, dict) and isinstance(data.get("title"), str) \
+        and _seconds(data.get("duration")) and isinstance(data.get("chapters"), list) \
+        and all(isinstance(c, dict) and isinstance(c.get("title"), str)
+                and _seconds(c.get("start")) and _seconds(c.get("end"))
+                for c in data["chapters"])
+
+
+def _seconds(value: object) -> bool:
+    """Whether `value` is a time in seconds: a finite number, not negative (nor a bool)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value) and value >= 0
+
+
+def _published(folder: Path, item: Item, script_file: Path) -> Item:
+    """`item` in full (see `detailed`), with its cover and JSON chapters written beside it."""
+    item, cover = detailed(item, script_file)
+    if cover:  # the MP3's embedded cover, beside it as X.cover.jpg or .png
+        _write_if_changed(folder / cover[0], cover[1])
+    write_text(folder / chapters_name(item.mp3), chapters_json(item))
+    return item
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` to `path` unless it holds them already (its time then stays)."""
+    try:
+        same = path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        same = False
+    if not same:
+        write_bytes(path, data)
+
+
+def _feed_title(folder: Path, items: list[Item]) -> str:
+    """The program's title when every item is a session of one; else the folder's name."""
+    programs = {i.program for i in items}
+    only = programs.pop() if len(programs) == 1 else None
+    return only if only is not None else f"audiocoach: {folder.resolve().name}"
