@@ -5,40 +5,33 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import sys
 import warnings
+from collections.abc import Callable
+from dataclasses import MISSING, fields
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import click
 
-from .build import (
-    Claims,
-    Options,
-    OutputWarning,
-    render,
-    render_program,
-    slug,
-    timed_script,
-    write_feed,
-    write_text,
-)
+from .atomic import OutputWarning, write_text
+from .build import Claims, Options, Rendered, render, render_program, timed_script
 from .cache import CacheWarning, PhraseCache
-from .compiler import COACHING, check_limits, compile_routine
-from .errors import AudiocoachError, RoutineError
+from .compiler import COACHING, compile_routine
+from .errors import AudiocoachError, Problem, RoutineError
+from .export.feed import write_feed
 from .export.playlist import Entry, m3u8
 from .export.svg import timeline_svg
 from .loader import load_routine
-from .model import LEVELS
-from .music import load_bed
+from .model import LEVELS, Routine, slug
 from .program import load_program, table
+from .progressbar import ProgressBar
 from .schema import routine_schema
-from .script import cue_sheet, duration_text
+from .script import Script, cue_sheet, duration_text
 from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, list_voices
 from .starter import example_titles, write_new
-from .tags import read_cover
+from .validate import Listed, check_files, check_render, list_folder, routine_files
 
 _default_showwarning = warnings.showwarning
 
@@ -90,79 +83,90 @@ def _plain(text: str) -> str:
     return _SURROGATE.sub("\ufffd", _CONTROL.sub("", text))
 
 
-def _routine_files(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given; folders expand to the routine files inside them."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        out += sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
-    return out
+# Options shared by several commands, each defined once; defaults are the library's own.
+
+def _defaults(cls: Any) -> dict[str, Any]:
+    """The field defaults of the dataclass `cls`, by field name."""
+    return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
 
 
+_OPTIONS, _VOICE = _defaults(Options), _defaults(Voice)
+OUTPUT = Path("output")
+"""Where render writes, and serve serves, unless told otherwise."""
+
+
+def _stacked(*decorators: Callable) -> Callable:
+    """One decorator applying `decorators`, so that --help lists them in the order given."""
+    def apply(f: Callable) -> Callable:
+        for decorator in reversed(decorators):
+            f = decorator(f)
+        return f
+    return apply
+
+
+def _output_option(help: str, default: Path | None) -> Callable:
+    """-o/--output: the folder a command writes in."""
+    return click.option("-o", "--output", "out", default=default, show_default=True, help=help,
+                        type=click.Path(file_okay=False, path_type=Path))
+
+
+level_option = click.option("--level", type=click.Choice(LEVELS), default=_OPTIONS["level"],
+                            show_default=True, help="Which end of ranges like 8-12 to use.")
 coaching_option = click.option(
-    "--coaching", type=click.Choice(COACHING), default="standard", show_default=True,
+    "--coaching", type=click.Choice(COACHING), default=_OPTIONS["coaching"], show_default=True,
     help="standard: setup once, form cues in the first set; full: both on every set; "
          "brief: name, counts and one form cue.")
+voice_options = _stacked(
+    click.option("--engine", type=click.Choice(list(ENGINES)), default=_VOICE["engine"],
+                 show_default=True, help="Speech engine."),
+    click.option("--voice", help="Voice id (see `audiocoach voices`)."),
+    click.option("--rate", type=click.IntRange(80, 400), default=_VOICE["rate"],
+                 show_default=True, help="Speaking pace in words a minute."),
+    click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
+                 help="Phrase cache folder (default: the user cache folder)."),
+    click.option("--phrase-timeout", type=click.FloatRange(0.1), show_default=True,
+                 default=_OPTIONS["phrase_timeout"], help="Seconds a phrase may take before "
+                 "the speech engine is taken to have hung."))
+bitrate_option = click.option(
+    "--bitrate", type=click.Choice(["64", "96", "128"]), default=str(_OPTIONS["bitrate"]),
+    show_default=True, help="MP3 bitrate in kbps (constant).",
+    callback=lambda _ctx, _param, kbps: int(kbps))
 page_option = click.option(
     "--page", is_flag=True, help="Also write <name>.html beside each MP3: a one-file player "
     "that shows the exercise, set and cue as it plays.")
-level_option = click.option("--level", type=click.Choice(LEVELS), default="medium",
-                            show_default=True, help="Which end of ranges like 8-12 to use.")
-
-
-def voice_options(f):
-    f = click.option("--phrase-timeout", type=click.FloatRange(0.1), default=60.0,
-                     show_default=True, help="Seconds a phrase may take before the speech "
-                     "engine is taken to have hung.")(f)
-    f = click.option("--cache", type=click.Path(file_okay=False, path_type=Path),
-                     help="Phrase cache folder (default: the user cache folder).")(f)
-    f = click.option("--rate", type=click.IntRange(80, 400), default=165, show_default=True,
-                     help="Speaking pace in words a minute.")(f)
-    f = click.option("--voice", help="Voice id (see `audiocoach voices`).")(f)
-    f = click.option("--engine", type=click.Choice(list(ENGINES)), default="pyttsx3",
-                     show_default=True, help="Speech engine.")(f)
-    return f
-
-
 artist_option = click.option(
     "--artist", help="The MP3's artist tag (default: the routine's source when it names "
                      "someone, else audiocoach).")
+mix_options = _stacked(
+    click.option("--music", type=click.Path(dir_okay=False, path_type=Path),
+                 help="A song (MP3, OGG, FLAC or WAV) to loop under the voice, ducked."),
+    click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                 help="Cover art for the MP3 (JPEG or PNG)."),
+    click.option("--split", is_flag=True, help="Also write one MP3 per exercise."),
+    page_option,
+    click.option("--no-sidecars", "sidecars", is_flag=True,
+                 callback=lambda _ctx, _param, skip: not skip,
+                 help="Skip the .lrc, .vtt and .srt files."))
 
 
-def routine_warnings(routine) -> list[str]:
-    """Each warning of every level once: 'line:col: warning: ... (at medium, hard; 12 times)'."""
-    seen: dict[str, tuple[list[str], int]] = {}
-    for level in LEVELS:
-        for warning in compile_routine(routine, level).warnings:
-            times = re.search(r" \((\d+) times\)$", warning)
-            text = warning[:times.start()] if times else warning
-            levels, most = seen.setdefault(text, ([], 1))
-            levels.append(level)
-            seen[text] = (levels, max(most, int(times[1]) if times else 1))
-    out = []
-    for text, (levels, most) in seen.items():
-        where, _, message = text.partition(": ")
-        at = "" if len(levels) == len(LEVELS) else "at " + ", ".join(levels)
-        count = f"{most} times" if most > 1 else ""
-        extra = "; ".join(p for p in (at, count) if p)
-        out.append(f"{where}: warning: {message}" + (f" ({extra})" if extra else ""))
-    return out
+def _options(given: dict[str, Any]) -> Options:
+    """The library's Options from the shared options a command was given; the voice's engine,
+    voice id and rate make its Voice."""
+    voice = Voice(**{name: given[name] for name in _VOICE if name in given})
+    return Options(voice=voice, **{k: v for k, v in given.items() if k not in _VOICE})
 
 
 @main.command()
 @click.argument("routines", nargs=-1, required=True)
 def check(routines: tuple[str, ...]) -> None:
     """Validate routine files; list every problem as path:line:col: message."""
-    problems = []
-    for path in _routine_files(routines):
-        try:
-            routine = load_routine(path)
-            for level in LEVELS:  # the most that any level and coaching can say, bounded
-                check_limits(routine, level, "full")
-            for warning in routine_warnings(routine):
-                click.echo(_plain(f"{path}:{warning}"))
-            click.echo(_plain(f"{path}: ok"))
-        except RoutineError as err:
-            problems += err.problems
+    problems: list[Problem] = []
+    for checked in check_files(routines):
+        problems += checked.problems
+        if checked.ok:
+            for warning in checked.warnings:
+                click.echo(_plain(f"{checked.path}:{warning}"))
+            click.echo(_plain(f"{checked.path}: ok"))
     if problems:
         raise RoutineError(problems)
 
@@ -176,22 +180,19 @@ def check(routines: tuple[str, ...]) -> None:
               help="Time speech by a words-a-minute estimate instead of the real voice.")
 @coaching_option
 @voice_options
-def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, engine: str,
-           voice: str | None, rate: int, cache: Path | None, phrase_timeout: float) -> None:
+def script(routine: Path, fmt: str, estimate: bool, **given: Any) -> None:
     """Print the timed script: every cue with its start time."""
-    parsed = load_routine(routine)
+    result = _timed(load_routine(routine), _options(given), estimate)
+    shown = {"text": cue_sheet, "json": Script.to_json, "svg": timeline_svg}[fmt](result)
+    click.echo(_plain(shown), nl=fmt == "json")
+
+
+def _timed(routine: Routine, options: Options, estimate: bool) -> Script:
+    """The routine's script, its speech timed by a words-a-minute estimate or by the voice."""
     if estimate:
-        result = compile_routine(parsed, level, coaching=coaching)  # type: ignore[arg-type]
-    else:
-        options = Options(level=level, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
-                          coaching=coaching)  # type: ignore[arg-type]
-        cache_ = PhraseCache(options.voice, cache, timeout=phrase_timeout)
-        result, _ = timed_script(parsed, options, cache_)
-    if fmt == "svg":
-        click.echo(_plain(timeline_svg(result)), nl=False)
-    else:
-        click.echo(_plain(result.to_json() if fmt == "json" else cue_sheet(result)),
-                   nl=fmt == "json")
+        return compile_routine(routine, options.level, coaching=options.coaching)
+    cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
+    return timed_script(routine, options, cache)[0]
 
 
 @main.command("list")
@@ -199,37 +200,30 @@ def script(routine: Path, level: str, fmt: str, estimate: bool, coaching: str, e
 def list_routines(folder: Path) -> None:
     """Show each routine: title, number of exercises, estimated length (medium). A routine
     that is invalid, or over the limits, is marked and the others still listed."""
-    if not folder.exists():  # a missing folder is an error (exit 2), not an invalid routine
-        click.echo(_plain(f"error: no folder '{folder}' here\n  hint: give the folder of your "
-                          "routines, audiocoach list DIR; or start one, audiocoach new NAME -o "
-                          "routines (audiocoach new --list: the shipped ones)"), err=True)
-        click.get_current_context().exit(2)
-    paths = _routine_files((str(folder),))
-    if not paths:
+    empty = True
+    for listed in list_folder(folder):
+        empty = False
+        click.echo(_plain(_listing(listed)))
+    if empty:
         click.echo(_plain(f"no routine files (*.yaml, *.yml) in {folder}"), err=True)
-    for path in paths:
-        try:
-            routine = load_routine(path)
-        except RoutineError:
-            click.echo(_plain(f"{path.name:34} (invalid: run `audiocoach check {path}`)"))
-            continue
-        try:
-            check_limits(routine, "hard", "full")
-            length = compile_routine(routine).duration_ms
-        except RoutineError:  # over the limits (4 hours, too many repeats)
-            click.echo(_plain(f"{path.name:34} {routine.title:38} (over the limits: run "
-                              f"`audiocoach check {path}`)"))
-            continue
-        click.echo(_plain(f"{path.name:34} {routine.title:38} "
-                          f"{len(routine.exercises()):2d} exercises  ~{duration_text(length)}"))
+
+
+def _listing(listed: Listed) -> str:
+    """One line of `list`: file, title, exercises and length, or why it has no length."""
+    routine, ms = listed.routine, listed.duration_ms
+    see = f"run `audiocoach check {listed.path}`"
+    if routine is None:
+        return f"{listed.path.name:34} (invalid: {see})"
+    about = (f"{len(routine.exercises()):2d} exercises  ~{duration_text(ms)}" if ms is not None
+             else f"(over the limits: {see})")
+    return f"{listed.path.name:34} {routine.title:38} {about}"
 
 
 @main.command("new")
 @click.argument("name", required=False)
 @click.option("--from", "example", metavar="EXAMPLE",
               help="Copy a shipped routine instead (see --list); NAME then renames it.")
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("."), show_default=True, help="Folder to write NAME.yaml in.")
+@_output_option("Folder to write NAME.yaml in.", Path("."))
 @click.option("--list", "list_examples", is_flag=True, help="List the shipped routines.")
 def new_command(name: str | None, example: str | None, out: Path,
                 list_examples: bool) -> None:
@@ -250,7 +244,7 @@ def schema() -> None:
 
 
 @main.command()
-@click.argument("engine", type=click.Choice(list(ENGINES)), default="pyttsx3")
+@click.argument("engine", type=click.Choice(list(ENGINES)), default=_VOICE["engine"])
 def voices(engine: str) -> None:
     """List the voices an engine has installed."""
     for voice_id, name in list_voices(engine):
@@ -259,97 +253,70 @@ def voices(engine: str) -> None:
 
 @main.command("render")
 @click.argument("routines", nargs=-1, required=True)
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output"), show_default=True, help="Folder for the MP3s.")
+@_output_option("Folder for the MP3s.", OUTPUT)
 @level_option
 @voice_options
-@click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
-              show_default=True, help="MP3 bitrate in kbps (constant).")
+@bitrate_option
 @coaching_option
-@click.option("--music", type=click.Path(dir_okay=False, path_type=Path),
-              help="A song (MP3, OGG, FLAC or WAV) to loop under the voice, ducked.")
-@click.option("--cover", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Cover art for the MP3 (JPEG or PNG).")
-@click.option("--split", is_flag=True, help="Also write one MP3 per exercise.")
-@page_option
-@click.option("--no-sidecars", is_flag=True, help="Skip the .lrc, .vtt and .srt files.")
+@mix_options
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
 @artist_option
-@click.option("--album", default="audiocoach", show_default=True,
+@click.option("--album", default=_OPTIONS["album"], show_default=True,
               help="The MP3's album tag.")
-def render_command(routines: tuple[str, ...], out: Path, level: str, engine: str,
-                   voice: str | None, rate: int, cache: Path | None, phrase_timeout: float,
-                   bitrate: str,
-                   coaching: str, music: Path | None, cover: Path | None, split: bool,
-                   page: bool,
-                   no_sidecars: bool, playlist_name: str | None, artist: str | None,
-                   album: str) -> None:
+def render_command(routines: tuple[str, ...], out: Path, playlist_name: str | None,
+                   **given: Any) -> None:
     """Render routines to MP3 (plus the script as JSON) in the output folder."""
-    files = _routine_files(routines)
-    bad = []
-    for path in files:  # every file is checked before anything is rendered
-        try:
-            routine = load_routine(path)
-            check_limits(routine, level, coaching, rate)  # type: ignore[arg-type]  # the limits
-            if routine.music and not music:
-                load_bed(routine.music)
-        except RoutineError as err:
-            bad += err.problems
-    if bad:
-        raise RoutineError(bad)
-    if music:
-        load_bed(music)  # a bad music file is reported before anything is rendered
-    if cover:
-        read_cover(cover)  # and so is a cover that is not an image
-    options = Options(
-        level=level, coaching=coaching, voice=Voice(engine, voice, rate),  # type: ignore[arg-type]
-        bitrate=int(bitrate), cache=cache, phrase_timeout=phrase_timeout, music=music,
-        cover=cover, split=split, page=page, sidecars=not no_sidecars, artist=artist,
-        album=album)
-    claims = Claims()  # every file of the run is claimed before the first is written
+    options, files = _options(given), routine_files(routines)
+    check_render(files, options.level, options.coaching, options.voice.rate, options.music,
+                 options.cover)
+    _render_run(files, out, options, playlist_name)
+
+
+def _render_run(files: list[Path], out: Path, options: Options, playlist: str | None) -> None:
+    """Render each file into `out`, a line for each; with `playlist`, also NAME.m3u8 of them
+    all, in order. Every file of the run is claimed before the first is written."""
+    claims = Claims()
     for path in files:
         claims.claim_routine(load_routine(path), out, options)
-    if playlist_name:
-        claims.claim(f"the playlist '{playlist_name}'", [out / f"{slug(playlist_name)}.m3u8"])
+    playlist_path = out / f"{slug(playlist)}.m3u8" if playlist else None
+    if playlist_path:
+        claims.claim(f"the playlist '{playlist}'", [playlist_path])
+    numbered = bool(playlist) and len(files) > 1
     done = []
     for track, path in enumerate(files, 1):
-        with _Progress(path.name) as progress:
+        with ProgressBar(_plain(path.name)) as progress:
             result = render(path, out, options, progress, claims=claims,
-                            track=(track, len(files)) if playlist_name and len(files) > 1
-                            else None)
+                            track=(track, len(files)) if numbered else None)
         done.append(Entry(result.mp3.name, result.script.duration, result.script.title))
-        click.echo(f"{duration_text(result.script.duration_ms):>7}  {result.size / 1e6:5.1f} MB  "
-                   f"{result.mp3}")
-    if playlist_name:
-        path = out / f"{slug(playlist_name)}.m3u8"
-        write_text(path, m3u8(done))
-        click.echo(f"playlist    {path}")
+        _echo_rendered(result)
+    if playlist_path:
+        write_text(playlist_path, m3u8(done))
+        click.echo(f"playlist    {playlist_path}")
+
+
+def _echo_rendered(result: Rendered) -> None:
+    """The line a rendered MP3 gets: length, size and where it is."""
+    click.echo(f"{duration_text(result.script.duration_ms):>7}  {result.size / 1e6:5.1f} MB  "
+               f"{result.mp3}")
 
 
 @main.command("program")
 @click.argument("program_file", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the sessions (default: output/<program-slug>).")
+@_output_option("Folder for the sessions (default: output/<program-slug>).", None)
 @voice_options
-@click.option("--bitrate", type=click.Choice(["64", "96", "128"]), default="96",
-              show_default=True, help="MP3 bitrate in kbps (constant).")
+@bitrate_option
 @page_option
 @artist_option
-def program_command(program_file: Path, out: Path | None, engine: str, voice: str | None,
-                    rate: int, cache: Path | None, phrase_timeout: float, bitrate: str,
-                    page: bool, artist: str | None) -> None:
+def program_command(program_file: Path, out: Path | None, **given: Any) -> None:
     """Render every session of a program (weeks and days, with progression)."""
-    program = load_program(program_file, rate)
-    out = out or Path("output") / slug(program.title)
+    program = load_program(program_file, given["rate"])
+    out = out or OUTPUT / slug(program.title)
     click.echo(table(program))
-    options = Options(voice=Voice(engine, voice, rate), bitrate=int(bitrate), cache=cache,
-                      phrase_timeout=phrase_timeout, page=page, artist=artist)
-    with _Progress(program.title) as progress:
-        results = render_program(program, out, options, progress)
+    with ProgressBar(_plain(program.title)) as progress:
+        results = render_program(program, out, _options(given), progress)
     for result in results:
-        click.echo(f"{duration_text(result.script.duration_ms):>7}  {result.size / 1e6:5.1f} MB  "
-                   f"{result.mp3}")
+        _echo_rendered(result)
     click.echo(f"program     {out / 'program.md'}")
 
 
@@ -365,7 +332,7 @@ def feed_command(folder: Path, base_url: str, title: str | None) -> None:
 
 @main.command("serve")
 @click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path),
-                default="output")
+                default=OUTPUT)
 @click.option("--host", help="Address to listen on (default: this machine's address on the "
                              "local network; 127.0.0.1 keeps it to this machine).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -385,67 +352,3 @@ def serve_command(folder: Path, host: str | None, port: int) -> None:
         click.echo("stopped")
     finally:
         server.server_close()
-
-
-class _Progress:
-    """Progress on stderr. On a terminal: one line, redrawn in place with \\r and fitted to
-    the terminal's width (label and stage cut with "..." before the line could wrap), cleared
-    when done. Not on a terminal (a log file, a pipe, CI): one plain line per stage, no bar;
-    nothing into an in-memory capture (click's CliRunner) that has no file descriptor."""
-
-    def __init__(self, label: str, stream=None):
-        self.label, self.shown = _plain(label), ""
-        self.stage: str | None = None
-        self.stream = stream if stream is not None else sys.stderr
-        try:
-            self.tty = self.stream.isatty()
-        except (AttributeError, ValueError):
-            self.tty = False
-        try:  # plain lines go to a real log or pipe; an in-memory capture stays quiet
-            self.log = not self.tty and (stream is not None or self.stream.fileno() >= 0)
-        except (AttributeError, ValueError, OSError):
-            self.log = False
-
-    def __enter__(self):
-        return self
-
-    def line(self, done: int, total: int, columns: int) -> str:
-        """The bar as it fits in `columns`: `label: stage [#####-----]  42%`, never wider
-        than columns - 1 (a full-width line makes some terminals wrap)."""
-        room = max(1, columns - 1)
-        pct = f"{min(100, 100 * done // total) if total > 0 else 100:3d}%"
-        text = f"{self.label}: {self.stage}"
-        bar_width = min(30, room - len(pct) - 4 - min(len(text), 24))
-        if bar_width >= 5:
-            filled = bar_width * min(done, total) // total if total > 0 else bar_width
-            bar = f" [{'#' * filled}{'-' * (bar_width - filled)}] {pct}"
-        else:
-            bar = f" {pct}" if room - len(pct) - 1 >= 8 else ""
-        space, stage = room - len(bar), f": {self.stage}"
-        if len(text) > space:  # cut the label first, so the stage still shows
-            label = space - len(stage)
-            text = (self.label[:label - 3] + "..." + stage if label >= 6 else
-                    text[:max(0, space - 3)] + "..." if space > 3 else "")
-        return (text + bar)[:room]
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        new_stage = stage != self.stage
-        self.stage = stage
-        if not self.tty:
-            if new_stage and self.log:
-                self.stream.write(f"{self.label}: {stage}\n")
-                self.stream.flush()
-            return
-        columns = shutil.get_terminal_size((80, 24)).columns
-        text = self.line(done, total, columns)
-        if text != self.shown:
-            # pad over what the last line left, so a shorter line leaves nothing behind
-            self.stream.write("\r" + text.ljust(len(self.shown)))
-            self.stream.flush()
-            self.shown = text
-
-    def __exit__(self, *exc) -> None:
-        if self.tty and self.shown:
-            self.stream.write("\r" + " " * len(self.shown) + "\r")
-            self.stream.flush()
-            self.shown = ""

@@ -244,7 +244,7 @@ import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
-from audiocoach.cli import _Progress  # noqa: E402
+from audiocoach.progressbar import ProgressBar as _Progress  # noqa: E402
 from conftest import DATA, ROOT  # noqa: E402
 
 
