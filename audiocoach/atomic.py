@@ -4,9 +4,6 @@ under a temporary name in its own folder and renamed over the final name only wh
 A failed or killed run therefore never leaves half a file under a final name and never harms
 the old one. The temporary file holds an exclusive lock while it is written, so the partial
 files of a name that nobody holds (left by a killed run) can be told apart and removed.
-
-This module also holds OutputWarning, the warning of the writers above it (build, export)
-when something in the output is skipped or named differently.
 """
 
 from __future__ import annotations
@@ -28,10 +25,6 @@ from .errors import OutputError
 
 STALE_PART_S = 24 * 3600
 """Without file locks (Windows), a partial file this old is taken to be left by a killed run."""
-
-
-class OutputWarning(UserWarning):
-    """Something in the output was skipped or named differently; the work went on."""
 
 
 @contextmanager

@@ -20,13 +20,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import sound
-from .atomic import OutputWarning, atomic_write, write_text
+from .atomic import atomic_write, write_text
 from .cache import PHRASE_TIMEOUT_S, PhraseCache
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
 from .encode import encode_mp3
-from .errors import EngineError, OutputError
+from .errors import EngineError, OutputError, OutputWarning
 from .export import synced
-from .export.feed import write_feed as write_feed  # re-exported: cli.py imports it from here
 from .export.page import page_html
 from .export.playlist import Entry, m3u8
 from .loader import load_routine

@@ -14,11 +14,11 @@ from urllib.parse import quote
 
 import click
 
-from .atomic import OutputWarning, write_text
+from .atomic import write_text
 from .build import Claims, Options, Rendered, render, render_program, timed_script
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, compile_routine
-from .errors import AudiocoachError, Problem, RoutineError
+from .errors import AudiocoachError, OutputWarning, Problem, RoutineError
 from .export.feed import write_feed
 from .export.playlist import Entry, m3u8
 from .export.svg import timeline_svg

@@ -64,3 +64,7 @@ class EngineError(AudiocoachError):
 
 class OutputError(AudiocoachError):
     """An output file or folder cannot be written."""
+
+
+class OutputWarning(UserWarning):
+    """Something in the output was skipped or named differently; the work went on."""

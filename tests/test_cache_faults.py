@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from audiocoach import cache as cachemod
-from audiocoach.build import Options, OutputWarning, render
+from audiocoach.build import Options, render
 from audiocoach.cache import CacheWarning, PhraseCache
 from audiocoach.cli import main
+from audiocoach.errors import OutputWarning
 from audiocoach.export.feed import write_feed
 from audiocoach.speech import Voice
 from conftest import DATA

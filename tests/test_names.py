@@ -18,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audiocoach import cli
-from audiocoach.build import Claims, Options, OutputWarning, render, render_program, write_feed
-from audiocoach.errors import EngineError, OutputError
+from audiocoach.build import Claims, Options, render, render_program
+from audiocoach.errors import EngineError, OutputError, OutputWarning
+from audiocoach.export.feed import write_feed
 from audiocoach.model import WINDOWS_RESERVED, slug
 from audiocoach.program import load_program
 from audiocoach.speech import Voice, open_engine

@@ -31,9 +31,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from mutagen import MutagenError
 from mutagen.id3 import ID3
 
-from ..atomic import OutputWarning, write_bytes, write_text
+from ..atomic import write_bytes, write_text
 from ..compiler import PAUSE_MS
-from ..errors import AudiocoachError, OutputError
+from ..errors import AudiocoachError, OutputError, OutputWarning
 from ..phrases import EN
 from ..script import whole_seconds
 from ..tags import COVER_MAX_BYTES
