@@ -32,16 +32,7 @@ from typing import NamedTuple
 
 from .errors import Problem, RoutineError
 from .model import COACHING, Coaching, Exercise, Level, Phase, Routine, Section, SideMeaning
-from .phrases import (
-    chapter_title,
-    other_side,
-    phrase,
-    phrase_list,
-    plural,
-    say_seconds,
-    side_phrase,
-    words,
-)
+from .phrases import SIDE_BLANK, Catalog, catalog
 from .script import TONE_MS, Chapter, Event, Script, Side, Tone
 
 Durations = Callable[[str], float]
@@ -62,7 +53,7 @@ MAX_DISTINCT_SPEECH_S = 3600  # distinct phrases to synthesize: at most an hour 
 COUNT_EVERY_SECOND_UP_TO = 10  # longer holds get "halfway" and a countdown instead
 
 __all__ = ["COACHING", "Coaching", "check_limits", "compile_routine", "estimate_seconds",
-           "say_seconds", "upper_seconds", "words"]
+           "upper_seconds"]
 
 
 def estimate_seconds(text: str, wpm: float = 170) -> float:
@@ -117,12 +108,13 @@ def compile_routine(routine: Routine, level: Level = "medium",
     `coaching`: "standard" says the setup the first time an exercise comes up and the form
     cues in its first set; "full" says both on every set; "brief" says the name, the dose,
     the counts and one form cue, for a user who knows the moves."""
-    occurrences = _occurrences(routine, level)
+    cat = catalog(routine.language)
+    occurrences = _occurrences(routine, level, cat)
     timeline = _Timeline(durations)
     chapters: list[tuple[str, int]] = []
     try:
-        chapters = _Session(timeline, coaching, routine.reminder).lay_out(routine, occurrences,
-                                                                          level)
+        chapters = _Session(timeline, coaching, routine.reminder, cat).lay_out(
+            routine, occurrences, level)
     except _TooLong:
         timeline.now = max(timeline.now, MAX_DURATION_S * 1000 + 1)
     end = timeline.now
@@ -133,7 +125,8 @@ def compile_routine(routine: Routine, level: Level = "medium",
                                     f"at most {MAX_DURATION_S // 3600} hours is allowed")])
     bounds = [s for _, s in chapters[1:]] + [end]
     return Script(
-        title=routine.title, source=routine.source, level=level, duration_ms=end,
+        title=routine.title, source=routine.source, level=level, language=routine.language,
+        duration_ms=end,
         chapters=tuple(Chapter(t, s, e) for (t, s), e in zip(chapters, bounds, strict=True)),
         events=tuple(sorted(timeline.events, key=lambda e: e.start_ms)),
         warnings=_counted(_side_warnings(routine) + timeline.warnings),
@@ -175,9 +168,9 @@ class _TooLong(Exception):
     """Raised inside the layout once the routine passes the limits."""
 
 
-def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
+def _occurrences(routine: Routine, level: Level, cat: Catalog) -> list[_Occurrence]:
     """Every time an exercise comes up, in order: sections flattened, their rounds and sides
-    repeated, each with what is said before it and the rest after it."""
+    repeated, each with what is said before it (in `cat`'s words) and the rest after it."""
     out: list[_Occurrence] = []
     pending: list[tuple[str, int]] = []
 
@@ -208,17 +201,17 @@ def _occurrences(routine: Routine, level: Level) -> list[_Occurrence]:
                 if b.title and r == 1 and si == 0 and b.title != routine.title:
                     pending.append((b.title, NAME_PAUSE_MS))
                 if rounds > 1:
-                    pending.append((phrase("round of", n=words(r), total=words(rounds)),
-                                    PAUSE_MS))
-                    here += (phrase("chapter round", n=r),)
+                    pending.append((cat.phrase("round of", n=cat.words(r),
+                                               total=cat.words(rounds)), PAUSE_MS))
+                    here += (cat.phrase("chapter round", n=r),)
                 if b.sides and s:  # a section done on both sides: s is set
                     if r == 1:
-                        pending.append((side_phrase(meaning, s), PAUSE_MS))
-                    here += (phrase("chapter side", side=phrase(s)),)
+                        pending.append((cat.side_phrase(meaning, s), PAUSE_MS))
+                    here += (cat.side_title(s),)
                 walk(b.items, s, meaning, here)
                 last = si == len(sides) - 1 and r == rounds
                 if not last and out:
-                    switch = phrase("section other side") if r == rounds else None
+                    switch = cat.phrase("section other side") if r == rounds else None
                     out[-1] = replace(out[-1], rest_after=b.rest, announce_after=switch)
 
     walk(routine.items, None, None, ())
@@ -240,74 +233,69 @@ def _set_order(ex: Exercise, occ_side: Side | None, sets: int, first: Side | Non
 
 
 _BREATH_PHASES = ("inhale", "exhale", "hold", "breathe in", "breathe out")
-_SIDED, _OTHER = "{side}", "{other}"
 
 
-def _sided(text: str, side: Side | None) -> str:
-    """A setup line or cue with {side} and {other} filled in: 'band around your {side}
-    foot' -> 'band around your left foot'."""
-    if side is None or "{" not in text:
-        return text
-    return text.replace(_SIDED, phrase(side)).replace(_OTHER, phrase(other_side(side)))
-
-
-def _setup_lines(ex: Exercise, side: Side | None, sided_only: bool = False
+def _setup_lines(cat: Catalog, ex: Exercise, side: Side | None, sided_only: bool = False
                  ) -> list[tuple[str, int]]:
-    """The exercise's setup with its sides filled in, each line with the pause after it;
-    `sided_only`: only the lines that name a side ("band around your {side} foot")."""
-    return [(_sided(t, side), PAUSE_MS) for t in ex.setup
-            if not sided_only or _SIDED in t or _OTHER in t]
+    """The exercise's setup with its sides filled in (`Catalog.sided`), each line with the
+    pause after it; `sided_only`: only the lines that name a side ("band around your {side}
+    foot")."""
+    return [(cat.sided(t, side), PAUSE_MS) for t in ex.setup
+            if not sided_only or SIDE_BLANK.search(t)]
 
 
 # -- the wording of sets and rests: what is said, not when -----------------------------------
 
-def _rest_line(rest_s: float) -> str:
+def _rest_line(cat: Catalog, rest_s: float) -> str:
     """'and rest, thirty seconds', or 'and relax' before a short change."""
-    return phrase("rest", time=say_seconds(rest_s)) if rest_s >= 1 else phrase("relax")
+    if rest_s < 1:
+        return cat.phrase("relax")
+    return cat.phrase("rest", time=cat.say_seconds(rest_s))
 
 
-def _set_line(ex: Exercise, level: Level, s: int, sets: int) -> str:
+def _set_line(cat: Catalog, ex: Exercise, level: Level, s: int, sets: int) -> str:
     """'set two of three: ten reps', or just the dose for a single set."""
-    dose = _dose(ex, level, s)
+    dose = _dose(cat, ex, level, s)
     if sets == 1:
         return dose
-    which = phrase("last set") if s == sets else \
-        phrase("set of", n=words(s), total=words(sets))
-    return phrase("set line", set=which, dose=dose)
+    which = cat.phrase("last set") if s == sets else \
+        cat.phrase("set of", n=cat.words(s), total=cat.words(sets))
+    return cat.phrase("set line", set=which, dose=dose)
 
 
-def _dose(ex: Exercise, level: Level, s: int) -> str:
+def _dose(cat: Catalog, ex: Exercise, level: Level, s: int) -> str:
     """What set `s` asks: a time, one hold ('hold for thirty seconds'), or reps."""
     time = ex.time_in(s, level)
     if time is not None:
-        return phrase("dose time", time=say_seconds(time))
+        return cat.phrase("dose time", time=cat.say_seconds(time))
     tempo = ex.tempo_in(s)
     reps = ex.reps_in(s, level)
     hold = next((p for p in tempo if p.name == "hold"), None)
     if reps == 1 and hold is not None and len(tempo) == 1:
         if hold.breaths:
-            return phrase("dose breaths", breaths=plural(hold.breaths.count(level),
-                                                        "breaths"))
-        return phrase("dose hold", time=say_seconds(hold.seconds.pick(level)))
-    return _reps_dose(ex, level, reps, tempo, hold)
+            return cat.phrase("dose breaths",
+                              breaths=cat.plural(hold.breaths.count(level), "breaths"))
+        return cat.phrase("dose hold", time=cat.say_seconds(hold.seconds.pick(level)))
+    return _reps_dose(cat, ex, level, reps, tempo, hold)
 
 
-def _reps_dose(ex: Exercise, level: Level, reps: int, tempo: tuple[Phase, ...],
-               hold: Phase | None) -> str:
+def _reps_dose(cat: Catalog, ex: Exercise, level: Level, reps: int,
+               tempo: tuple[Phase, ...], hold: Phase | None) -> str:
     """'ten reps', 'six breaths', 'five reps, three deep breaths each', 'eight reps,
     holding five seconds', 'ten reps each side'."""
-    text = plural(reps, "reps")
+    text = cat.plural(reps, "reps")
     breathing = all(p.name in _BREATH_PHASES for p in tempo)
     if not ex.count_reps and breathing:
-        text = plural(reps, "breath reps")  # a breathing drill: "six breaths"
+        text = cat.plural(reps, "breath reps")  # a breathing drill: "six breaths"
     if hold is not None and hold.breaths:
-        return phrase("dose reps with breaths", reps=text,
-                      breaths=plural(hold.breaths.count(level), "breaths"))
+        return cat.phrase("dose reps with breaths", reps=text,
+                          breaths=cat.plural(hold.breaths.count(level), "breaths"))
     if hold is not None and hold.seconds.pick(level) >= 2 and ex.count_reps and not breathing:
-        return phrase("dose held reps", reps=text, time=say_seconds(hold.seconds.pick(level)))
+        return cat.phrase("dose held reps", reps=text,
+                          time=cat.say_seconds(hold.seconds.pick(level)))
     if ex.sides == "alternate":
-        return phrase("dose reps each side", reps=text)
-    return phrase("dose reps", reps=text)
+        return cat.phrase("dose reps each side", reps=text)
+    return cat.phrase("dose reps", reps=text)
 
 
 # -- placing events --------------------------------------------------------------------------
@@ -411,11 +399,13 @@ class _Session:
     """Lays out the session on a timeline: the intro, then each set with the gap before it
     (the end of the last set, what comes next, the countdown), then the outro."""
 
-    def __init__(self, timeline: _Timeline, coaching: Coaching, reminder: str | None):
+    def __init__(self, timeline: _Timeline, coaching: Coaching, reminder: str | None,
+                 cat: Catalog):
         self.t = timeline
         self.coaching = coaching
         self.reminder = reminder
-        self.set_work = _SetWork(timeline, coaching)
+        self.cat = cat
+        self.set_work = _SetWork(timeline, coaching, cat)
         self.lying_on: Side | None = None  # the side a side-lying exercise ended on
 
     def lay_out(self, routine: Routine, occurrences: list[_Occurrence], level: Level
@@ -428,7 +418,7 @@ class _Session:
         for index, occ in enumerate(occurrences):
             title = occ.exercise.name
             if names[title] > 1 and occ.context:
-                title = chapter_title(title, occ.context)
+                title = self.cat.chapter_title(title, occ.context)
             prev = occurrences[index - 1] if index else None
             start = self.occurrence(occ, prev, level, first_time=occ.exercise.name not in seen)
             chapters.append((title, 0 if not index else start))
@@ -443,7 +433,7 @@ class _Session:
         t.tags = _Tags(phase="intro")
         t.say(routine.title, 300, pause_after=NAME_PAUSE_MS)
         if routine.equipment:
-            t.say(phrase("equipment", items=", ".join(routine.equipment)), 300)
+            t.say(self.cat.phrase("equipment", items=", ".join(routine.equipment)), 300)
         if routine.safety:
             t.say(routine.safety, 300)
         t.tone("start")
@@ -453,7 +443,7 @@ class _Session:
         t = self.t
         t.tags = _Tags(phase="end")
         t.wait_until(t.now + 500)
-        t.say(phrase("end"), 300)
+        t.say(self.cat.phrase("end"), 300)
         t.tone("finish")
         t.now += 1000
 
@@ -492,7 +482,7 @@ class _Session:
         """What ends the last set of the previous exercise: the rest, and a section's
         switch of sides."""
         self.t.tags = _Tags(exercise=prev.exercise.name, phase="rest")
-        self.t.say(_rest_line(prev.rest_after), phase="rest")
+        self.t.say(_rest_line(self.cat, prev.rest_after), phase="rest")
         if prev.announce_after:
             self.t.say(prev.announce_after, phase="rest")
 
@@ -503,10 +493,10 @@ class _Session:
         ex = occ.exercise
         lines = [*occ.labels, (ex.name, NAME_PAUSE_MS)]
         if side and ex.sides in ("both", "left", "right"):
-            lines.append((side_phrase(ex.side, side), PAUSE_MS))
-        lines.append((_set_line(ex, level, s, sets), PAUSE_MS))
+            lines.append((self.cat.side_phrase(ex.side, side), PAUSE_MS))
+        lines.append((_set_line(self.cat, ex, level, s, sets), PAUSE_MS))
         if (first_time and self.coaching != "brief") or self.coaching == "full":
-            lines += _setup_lines(ex, side)
+            lines += _setup_lines(self.cat, ex, side)
         if first_time and self.reminder and self.coaching != "brief":
             lines.append((self.reminder, PAUSE_MS))
         return lines
@@ -519,18 +509,19 @@ class _Session:
         (s, side), new_set, new_side = after, after[0] != before[0], after[1] != before[1]
         gap_s = max(ex.rests.set if new_set else 0.0, ex.rests.side if new_side else 0.0)
         self.t.tags = _Tags(ex.name, *before)
-        self.t.say(_rest_line(gap_s if new_set else 0.0), phase="rest")
+        self.t.say(_rest_line(self.cat, gap_s if new_set else 0.0), phase="rest")
         self.t.tags = _Tags(ex.name, s, side)
         lines: list[tuple[str, int]] = []
         if new_side and side:
-            lines.append((phrase("other side", side=side_phrase(ex.side, side)), PAUSE_MS))
+            said = self.cat.side_phrase(ex.side, side)
+            lines.append((self.cat.phrase("other side", side=said), PAUSE_MS))
         if self.coaching == "full":
-            lines += _setup_lines(ex, side)
+            lines += _setup_lines(self.cat, ex, side)
         elif new_side and self.coaching != "brief":  # "band around your right foot"
-            lines += _setup_lines(ex, side, sided_only=True)
+            lines += _setup_lines(self.cat, ex, side, sided_only=True)
         # the same set on the other side: its dose, not "last set" again
-        lines.append((_set_line(ex, level, s, sets) if new_set else _dose(ex, level, s),
-                      PAUSE_MS))
+        lines.append((_set_line(self.cat, ex, level, s, sets) if new_set
+                      else _dose(self.cat, ex, level, s), PAUSE_MS))
         return gap_s, lines
 
     def form_cues(self, ex: Exercise, first_set: bool, i: int, first_time: bool
@@ -552,16 +543,16 @@ class _Session:
         t = self.t
         for text, pause in lines:
             t.say(text, pause_after=pause, phase="setup")
-        countdown = 3000 + t.ms(phrase("go"))
+        countdown = 3000 + t.ms(self.cat.phrase("go"))
         ready = READY_MS if lines else 0
         t.wait_until(max(t.last_end + max(ready, t.pause_after_last),
                          gap_start + gap_ms - countdown))
         start = t.now
-        for i, word in enumerate(phrase_list("countdown")):
+        for i, word in enumerate(self.cat.phrase_list("countdown")):
             t.wait_until(start + 1000 * i)
             t.say(word, phase="countdown")
         t.wait_until(start + 3000)
-        t.say(phrase("go"), phase="countdown")
+        t.say(self.cat.phrase("go"), phase="countdown")
         t.wait_until(t.last_end + PAUSE_MS)  # the work starts a pause after "go"
 
 
@@ -581,9 +572,10 @@ class _SetWork:
     """Times the work of a set on the timeline: its reps, each rep's count and phases, the
     holds and their counts, the breaths, the countdowns, and the form cues among them."""
 
-    def __init__(self, timeline: _Timeline, coaching: Coaching):
+    def __init__(self, timeline: _Timeline, coaching: Coaching, cat: Catalog):
         self.t = timeline
         self.coaching = coaching
+        self.cat = cat
 
     def work(self, ex: Exercise, level: Level, s: int, side: Side | None,
              cues: tuple[str, ...], teach: bool, reps_taught: int = TEACH_REPS) -> None:
@@ -601,7 +593,7 @@ class _SetWork:
             cue_at.setdefault(1 + j * st.reps // len(cues), []).append(cue)
         for i, (rep, move_side) in enumerate(moves):
             first_move = move_side != "right" or ex.sides != "alternate"
-            form = [_sided(c, side) for c in cue_at.pop(rep, [])] if first_move else []
+            form = [self.cat.sided(c, side) for c in cue_at.pop(rep, [])] if first_move else []
             rest_after = ex.rests.rep * 1000 if i < len(moves) - 1 else 0.0
             rest_before = ex.rests.rep * 1000 if i else 0.0
             self.rep(st, rep, move_side, form, teach and rep <= reps_taught, rest_after,
@@ -693,13 +685,14 @@ class _SetWork:
             # "rep two", not "two", when a counted hold follows: "rep two ... hold, two"
             held = any(p.count for p in st.tempo)
             if rep == st.reps and st.reps > 1 and ex.count_reps:
-                self.t.say(phrase("last rep"), phase=lead)
+                self.t.say(self.cat.phrase("last rep"), phase=lead)
             elif ex.count_reps and st.reps > 1 and (rep > 1 or held):
                 # rep one's bare "one" would follow "three, two, one, go": "go" is rep one
-                self.t.say(phrase("rep", n=words(rep)) if held else words(rep), phase=lead)
+                count = self.cat.words(rep)
+                self.t.say(self.cat.phrase("rep", n=count) if held else count, phase=lead)
         if ex.sides == "alternate" and side:
-            self.t.say(side_phrase(ex.side, side, short=not teach and " and " not in
-                                   (ex.side or "")), phase="side")
+            short = not teach and " and " not in (ex.side or "")
+            self.t.say(self.cat.side_phrase(ex.side, side, short=short), phase="side")
 
     def phase(self, phase: Phase, st: _Set, start: int, teach: bool, rep: int,
               relax: bool) -> float:
@@ -722,7 +715,7 @@ class _SetWork:
             self.count_through(phase, ex, start, length)
         t.fit(start, length, f"the {phase.name} phase")
         if relax:
-            t.say(phrase("relax"), phase="rest")
+            t.say(self.cat.phrase("relax"), phase="rest")
         return length
 
     def count_through(self, phase: Phase, ex: Exercise, start: int, length: float) -> None:
@@ -733,7 +726,7 @@ class _SetWork:
             if ex.count_reps:
                 for n in range(2, seconds + 1):
                     self.t.wait_until(start + (n - 1) * 1000)
-                    self.t.say(words(n), phase=phase.name)
+                    self.t.say(self.cat.words(n), phase=phase.name)
         elif (phase.count or phase.name == "hold") and length > COUNT_EVERY_SECOND_UP_TO * 1000:
             self.countdown_within(start, length, phase.name)
 
@@ -758,12 +751,12 @@ class _SetWork:
         for k in range(n):
             at = start + k * each
             t.wait_until(at)
-            t.say(phrase("breathe in"), phase="inhale")
+            t.say(self.cat.phrase("breathe in"), phase="inhale")
             if b.hold:
                 t.wait_until(at + b.inhale * 1000)
-                t.say(phrase("hold"), phase="hold")
+                t.say(self.cat.phrase("hold"), phase="hold")
             t.wait_until(at + (b.inhale + b.hold) * 1000)
-            t.say(phrase("breathe out"), phase="exhale")
+            t.say(self.cat.phrase("breathe out"), phase="exhale")
         t.wait_until(start + n * each)
 
     def countdown_within(self, start: int, length: float, phase: str) -> None:
@@ -772,9 +765,10 @@ class _SetWork:
         t = self.t
         marks: list[tuple[float, str]] = []
         if length > COUNT_EVERY_SECOND_UP_TO * 1000:
-            marks.append((length / 2, phrase("halfway")))
-        lefts = [(length - left, phrase("seconds left", time=say_seconds(left / 1000)))
-                 for left in range(10000, int(length) - 4999, 10000)]  # "twenty seconds left"
+            marks.append((length / 2, self.cat.phrase("halfway")))
+        lefts = [(length - left,  # "twenty seconds left"
+                  self.cat.phrase("seconds left", time=self.cat.say_seconds(left / 1000)))
+                 for left in range(10000, int(length) - 4999, 10000)]
         if any(abs(at - length / 2) < 5000 for at, _ in lefts):
             marks = []  # "halfway" right next to "twenty seconds left" is one mark too many
         marks += lefts
@@ -782,7 +776,7 @@ class _SetWork:
             if t.now <= start + at:
                 t.wait_until(start + at)
                 t.say(text, phase=phase)
-        for i, word in enumerate(phrase_list("countdown")):
+        for i, word in enumerate(self.cat.phrase_list("countdown")):
             t.wait_until(start + length - 3000 + 1000 * i)
             t.say(word, phase=phase)
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .model import SIDE_MEANINGS
+from .phrases import DEFAULT, SUPPORTED
 
 MAX_FILE_BYTES = 512 * 1024
 MAX_TEXT = 400  # characters in one cue
@@ -24,7 +25,7 @@ MAX_SESSIONS = 400  # sessions in a whole program (52 weeks of 7 days is 364); t
 @dataclass(frozen=True)
 class Key:
     kind: str
-    """text, texts, count, seconds, choice, items, tempo, rest or defaults."""
+    """text, texts, count, seconds, choice, items, tempo, rest, defaults or language."""
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -38,6 +39,9 @@ class Key:
 
 ROUTINE_KEYS = {
     "title": Key("text", "The routine's name, said at the start.", required=True),
+    "language": Key("language", f"The language the routine is written in, and coached in: a "
+                                f"BCP 47 tag, one of {', '.join(SUPPORTED)} (default "
+                                f"{DEFAULT}), or a region of one, such as de-AT or es-MX."),
     "description": Key("text", "What the routine is for (not spoken)."),
     "source": Key("text", "Where the routine comes from, e.g. an article's file or URL."),
     "equipment": Key("texts", "What the user needs, said at the start."),

@@ -31,7 +31,7 @@ from .format import (
     parse_seconds,
 )
 from .model import Breath, Exercise, Phase, Range, Rests, Routine, Section, fixed
-from .phrases import phrase
+from .phrases import DEFAULT, SUPPORTED, Catalog, catalog, normalise
 from .yamldoc import Reader, kind, load_document, load_file
 
 # parse_seconds is defined in format.py and stays importable from here, as it always was
@@ -84,6 +84,8 @@ class _Builder:
 
     def __init__(self, reader: Reader):
         self.r = reader
+        self.cat = catalog(DEFAULT)
+        """The catalog of the routine's language: its hold cue and its default reminder."""
 
     # -- the routine -------------------------------------------------------------------------
 
@@ -92,6 +94,8 @@ class _Builder:
         keys = self.r.mapping(node, ROUTINE_KEYS, "a routine (title, exercises, ...)")
         if keys is None:
             return None
+        language = self.language(keys.get("language"))
+        self.cat = catalog(language)
         defaults = self.defaults(keys.get("defaults"))
         items = self.items(keys.get("exercises"), defaults)
         title = self.r.text(keys.get("title"))
@@ -100,6 +104,7 @@ class _Builder:
         return Routine(
             title=title,
             items=items,
+            language=language,
             description=self.r.text(keys.get("description"), spoken=False),
             source=self.r.text(keys.get("source"), spoken=False),
             equipment=self.r.texts(keys.get("equipment")),
@@ -114,7 +119,22 @@ class _Builder:
         note."""
         if "reminder" in keys:
             return self.r.text(keys["reminder"], allow_empty=True) or None
-        return "Stop if it hurts." if safety else None
+        return self.cat.phrase("reminder") if safety else None
+
+    def language(self, node: yaml.Node | None) -> str:
+        """The routine's language tag, in BCP 47's case; the default when it is missing or
+        not one the catalogs speak (noted)."""
+        text = self.r.text(node, spoken=False)
+        if text is None:
+            return DEFAULT
+        tag = normalise(text)
+        if tag is None:
+            why = "only Brazilian Portuguese (pt-BR) has a catalog so far" \
+                if text.strip().lower().split("-")[0] == "pt" else "not a supported language"
+            self.r.problem(node, f"language '{text}': {why}; expected one of: "
+                                 f"{', '.join(SUPPORTED)} (or a region of one, such as de-AT)")
+            return DEFAULT
+        return tag
 
     def beside(self, node: yaml.Node | None, what: str, check: Callable[[Path], None]
                ) -> Path | None:
@@ -249,7 +269,7 @@ class _Builder:
             return None
         reps = dose.reps
         if dose.hold is not None:
-            tempo, reps = _with_hold(tempo, reps, dose.hold, dose.breaths,
+            tempo, reps = _with_hold(self.cat, tempo, reps, dose.hold, dose.breaths,
                                      count not in ("silent", "none"))
         return Exercise(
             name=name, sets=dose.sets, reps=reps if not dose.time else None, time=dose.time,
@@ -421,10 +441,11 @@ class _Builder:
         return Phase(name, seconds or fixed(0), say or None, aloud, breaths)
 
 
-def _with_hold(tempo: tuple[Phase, ...], reps: Range | None, hold: Range,
+def _with_hold(cat: Catalog, tempo: tuple[Phase, ...], reps: Range | None, hold: Range,
                breaths: Range | None, aloud: bool) -> tuple[tuple[Phase, ...], Range]:
-    """`hold:` adds a hold after the first phase of each rep; alone it is a static hold."""
-    cue = phrase("hold") if not breaths else phrase("hold and breathe")
+    """`hold:` adds a hold after the first phase of each rep; alone it is a static hold. Its
+    cue is in the routine's language (`cat`)."""
+    cue = cat.phrase("hold") if not breaths else cat.phrase("hold and breathe")
     held = Phase("hold", hold, say=cue, count=aloud and not breaths, breaths=breaths)
     if reps is None:
         return (held,), fixed(1)

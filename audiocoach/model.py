@@ -194,6 +194,9 @@ class Routine:
     """Cover art for the MP3, resolved relative to the routine file."""
     path: str = ""
     """The file it was loaded from."""
+    language: str = "en"
+    """The BCP 47 tag of the language it is written and coached in (phrases.SUPPORTED, or a
+    region of one, such as de-AT), in BCP 47's case."""
 
     def exercises(self) -> list[Exercise]:
         """Each exercise as written, once, in order (not repeated by rounds)."""

@@ -41,6 +41,7 @@ from .model import (
     fixed,
     slug,
 )
+from .phrases import DEFAULT, Catalog, catalog
 from .script import one_line
 from .yamldoc import Reader, load_file
 
@@ -271,8 +272,10 @@ def dosed_for_week(routine: Routine, week: int, rules: Progression, level: Level
     return replace(routine, items=walk(routine.items))
 
 
-def prescription(session: Session) -> str:
-    """One line of what a session asks for: 'Bridge 2×9 · Superman 1×10 hold 6s'."""
+def prescription(session: Session, cat: Catalog | None = None) -> str:
+    """One line of what a session asks for: 'Bridge 2×9 · Superman 1×10 hold 6s', in the
+    words of `cat` (the session's language when not given)."""
+    cat = cat or catalog(session.routine.language)
     parts = []
     for ex in session.routine.exercises():
         level = session.level
@@ -281,23 +284,33 @@ def prescription(session: Session) -> str:
                 else f"{ex.sets.count(level)}×{ex.time.pick(level):g}s" if ex.time else "")
         holds = [p for p in ex.tempo if p.name == "hold" and p.seconds.high > 0]
         if holds:
-            dose += f" hold {holds[0].seconds.pick(level):g}s"
+            dose += " " + cat.phrase("program hold", seconds=f"{holds[0].seconds.pick(level):g}")
         parts.append(f"{ex.name} {dose}".strip())
     return " · ".join(parts)
 
 
+def language_of(program: Program) -> str:
+    """The language its sessions are in: theirs when they all share one, else the default."""
+    languages = {s.routine.language for s in program.sessions}
+    return languages.pop() if len(languages) == 1 else DEFAULT
+
+
 def table(program: Program) -> str:
-    """The program as a Markdown table: week, day, routine, level, coaching, prescription.
-    Text from the files is one line, with `\\` and `|` escaped, so it stays in its cell."""
+    """The program as a Markdown table: week, day, routine, level, coaching, prescription,
+    in the sessions' language (`language_of`). Text from the files is one line, with `\\`
+    and `|` escaped, so it stays in its cell."""
     def cell(text: object) -> str:
         return one_line(text).replace("\\", "\\\\").replace("|", "\\|")
 
-    rows = ["| week | day | session | level | coaching | prescription |",
+    cat = catalog(language_of(program))
+    heads = ("week", "day", "session", "level", "coaching", "prescription")
+    rows = ["| " + " | ".join(cat.phrase(f"program {h}") for h in heads) + " |",
             "|---|---|---|---|---|---|"]
     for s in program.sessions:
-        rows.append(f"| {s.week} | {s.day} | {cell(s.routine.title)} | {s.level} | "
-                    f"{s.coaching} | {cell(prescription(s))} |")
+        rows.append(f"| {s.week} | {s.day} | {cell(s.routine.title)} | "
+                    f"{cat.phrase(f'level {s.level}')} | "
+                    f"{cat.phrase(f'coaching {s.coaching}')} | {cell(prescription(s, cat))} |")
     return f"# {one_line(program.title)}\n\n" + "\n".join(rows) + "\n"
 
 
-__all__ = ["Program", "Session", "dosed_for_week", "load_program", "table"]
+__all__ = ["Program", "Session", "dosed_for_week", "language_of", "load_program", "table"]

@@ -38,6 +38,7 @@ from .format import (
     Key,
 )
 from .model import LEVELS
+from .phrases import SUPPORTED
 
 # The loader's rules that live in its code, not in a table of keys.
 _Rules = TypedDict("_Rules", {"either": tuple[str, ...], "work": tuple[str, ...],
@@ -188,6 +189,19 @@ def _text(key: Key, name: str) -> dict:
     return out
 
 
+def _language() -> dict:
+    """A supported language tag, in any case: a language that has a catalog of its own, with
+    or without a region (de, de-AT, es-419), or a tag only its region makes (pt-BR)."""
+    bases = sorted({tag for tag in SUPPORTED if "-" not in tag})
+    regional = sorted(tag for tag in SUPPORTED if "-" in tag and tag.split("-")[0] not in bases)
+    any_region = "(?:-(?:[a-zA-Z]{2}|[0-9]{3}))?"
+    tags = [f"(?:{'|'.join(_any_case(b) for b in bases)}){any_region}",
+            *("-".join(_any_case(part.lower()) for part in t.split("-")) for t in regional)]
+    return {"type": "string", "pattern": f"^(?:{'|'.join(tags)})$",
+            "patternErrorMessage": f"expected one of: {', '.join(SUPPORTED)} (or a region of "
+                                   f"one, such as de-AT)"}
+
+
 def _number(key: Key) -> dict:
     """A number in LIMITS; NaN is refused (`.nan` passes both `minimum` and `maximum`)."""
     low = {"minimum": 0} if key.zero else {"exclusiveMinimum": 0}
@@ -252,6 +266,7 @@ def _value(name: str, key: Key, items: str | None) -> dict:
         "tempo": lambda: {"$ref": "#/definitions/tempo"},
         "rest": lambda: _by_type(_scalar(REST_KEYS[RULES["rest"]]), mapping=_object(REST_KEYS)),
         "defaults": lambda: _object(DEFAULTS_KEYS),
+        "language": _language,
     }
     value = kinds[key.kind]()
     if "$ref" in value:  # in draft-07 a $ref's siblings are ignored: keep the description

@@ -79,6 +79,9 @@ class Script:
     events: tuple[Event, ...]
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Cues that were longer than their slot (the slot grew). Not part of the JSON contract."""
+    language: str = "en"
+    """The BCP 47 tag of the language it is said in (the routine's): the written outputs
+    (chapter titles, tags, page, timeline) follow it."""
 
     @property
     def duration(self) -> float:
@@ -93,6 +96,7 @@ class Script:
             "title": self.title,
             "source": self.source,
             "level": self.level,
+            "language": self.language,
             "duration": self.duration_ms / 1000,
             "chapters": [{"title": c.title, "start": c.start_ms / 1000, "end": c.end_ms / 1000}
                          for c in self.chapters],
@@ -107,7 +111,7 @@ class Script:
         ms = lambda s: round(s * 1000)  # noqa: E731
         return cls(
             title=data["title"], source=data["source"], level=data["level"],
-            duration_ms=ms(data["duration"]),
+            language=data.get("language", "en"), duration_ms=ms(data["duration"]),
             chapters=tuple(Chapter(c["title"], ms(c["start"]), ms(c["end"]))
                            for c in data["chapters"]),
             events=tuple(Event(ms(e.pop("start")), ms(e.pop("end")), **e)

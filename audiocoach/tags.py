@@ -16,6 +16,7 @@ from mutagen.id3 import (
     TALB,
     TCON,
     TIT2,
+    TLAN,
     TPE1,
     TRCK,
     USLT,
@@ -25,10 +26,11 @@ from mutagen.id3 import (
 from mutagen.id3._tags import save_frame
 
 from .errors import AudiocoachError
-from .phrases import phrase
+from .phrases import DEFAULT, catalog, phrase
 from .script import Script, one_line
 
 GENRE = phrase("tag genre")
+"""The genre of an English workout; each language's is its catalog's "tag genre"."""
 ARTIST = "audiocoach"
 """The artist when none is given and the routine's source names nobody (a file name)."""
 ALBUM = "audiocoach"
@@ -103,10 +105,13 @@ def artist_of(script: Script) -> str:
 
 
 def comment_of(script: Script) -> str:
-    """The MP3's comment: where the routine comes from, and the level it is done at."""
+    """The MP3's comment, in the script's language: where the routine comes from, and the
+    level it is done at."""
+    cat = catalog(script.language)
+    level = cat.phrase(f"level {script.level}")
     if script.source:
-        return phrase("tag comment", source=one_line(script.source), level=script.level)
-    return phrase("tag comment unsourced", level=script.level)
+        return cat.phrase("tag comment", source=one_line(script.source), level=level)
+    return cat.phrase("tag comment unsourced", level=level)
 
 
 def write_tags(path: Path, script: Script, album: str = ALBUM,
@@ -118,17 +123,21 @@ def write_tags(path: Path, script: Script, album: str = ALBUM,
     text, see synced.plain) goes in USLT; `title` overrides the script's (for a per-exercise
     track, which has no chapters); `artist` defaults to `artist_of(script)`."""
     picture = read_cover(cover) if cover else None  # checked before anything is written
+    cat = catalog(script.language)
+    lang = cat.language.iso639_2
     tags = _ChaptersInOrder()
     tags.add(TIT2(encoding=Encoding.UTF16, text=one_line(title or script.title)))
     tags.add(TPE1(encoding=Encoding.UTF16, text=one_line(artist or artist_of(script))))
     tags.add(TALB(encoding=Encoding.UTF16, text=one_line(album)))
-    tags.add(TCON(encoding=Encoding.UTF16, text=GENRE))
+    tags.add(TCON(encoding=Encoding.UTF16, text=cat.phrase("tag genre")))
+    if script.language != DEFAULT:  # an English workout is tagged as it always was
+        tags.add(TLAN(encoding=Encoding.UTF16, text=lang))
     number = track_number(*track) if isinstance(track, tuple) else track
     if number:
         tags.add(TRCK(encoding=Encoding.UTF16, text=str(number)))
-    tags.add(COMM(encoding=Encoding.UTF16, lang="eng", desc="", text=comment_of(script)))
+    tags.add(COMM(encoding=Encoding.UTF16, lang=lang, desc="", text=comment_of(script)))
     if lyrics:
-        tags.add(USLT(encoding=Encoding.UTF16, lang="eng", desc="", text=lyrics))
+        tags.add(USLT(encoding=Encoding.UTF16, lang=lang, desc="", text=lyrics))
     if chapters:
         _add_chapters(tags, script)
     if picture:

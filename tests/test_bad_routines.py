@@ -139,6 +139,8 @@ EXPECTED: dict[str, tuple[int | None, int | None, str]] = {
     "76-lone-surrogate.yaml": (5, 12, "lone surrogate (\\ud800)"),
     "77-cue-only-punctuation.yaml": (5, 12, "the text '...' has no letter or digit"),
     "78-cue-zero-width.yaml": (5, 12, "has no letter or digit"),
+    "79-language-unknown.yaml": (2, 11, "language 'klingon': not a supported language; "
+                                        "expected one of: en, en-GB, de, es, fr, it, pt-BR, nl"),
 }
 
 

@@ -121,7 +121,8 @@ def test_durations_come_from_the_function_given():
 def test_json_contract_round_trips():
     script = compile_routine(load_routine(ROUTINES[0]))
     data = json.loads(script.to_json())
-    assert set(data) == {"title", "source", "level", "duration", "chapters", "events"}
+    assert set(data) == {"title", "source", "level", "language", "duration", "chapters",
+                         "events"}
     assert set(data["events"][0]) == {"start", "end", "kind", "text", "tone", "exercise", "set",
                                       "side", "rep", "phase"}
     assert Script.from_json(script.to_json()) == script
@@ -192,12 +193,16 @@ def test_every_built_in_word_comes_from_the_phrase_table(path, monkeypatch):
     """A second table with the same keys changes every word the coach says or writes on its
     own: with each entry of the table marked, every phrase and chapter title is the
     author's own text, a count, or marked."""
-    from audiocoach import phrases
+    from audiocoach import compiler, loader, phrases
 
     def mark(value):
         return tuple(f"«{v}»" for v in value) if isinstance(value, tuple) else f"«{value}»"
 
-    monkeypatch.setattr(phrases, "EN", {key: mark(v) for key, v in phrases.EN.items()})
+    english = phrases.catalog("en")
+    marked = phrases.Catalog(english.language, {k: mark(v) for k, v in phrases.EN.items()},
+                             english.grammar)
+    for module in (compiler, loader):
+        monkeypatch.setattr(module, "catalog", lambda tag: marked)
     routine = load_routine(path)
     authored = _authored(routine) | {num2words(n) for n in range(1000)}
     for coaching in ("standard", "full", "brief"):

@@ -184,6 +184,7 @@ def routines(bad_in: int | None) -> st.SearchStrategy:
         "texts": mostly(name | st.lists(name, max_size=3), bad_text),
         "count": mostly(good_count, bad_count),
         "seconds": mostly(good_seconds, bad_seconds),
+        "language": mostly(st.sampled_from(["en", "de", "pt-BR", "es-MX"]), bad_text),
     }
 
     def value_for(key: Key) -> st.SearchStrategy:
@@ -344,7 +345,7 @@ def test_strategies_know_the_loader():
     kinds = {k.kind for t in (ROUTINE_KEYS, EXERCISE_KEYS, SECTION_KEYS, REST_KEYS, PHASE_KEYS,
                               DEFAULTS_KEYS) for k in t.values()}
     assert kinds <= {"text", "texts", "count", "seconds", "choice", "items", "tempo", "rest",
-                     "defaults", "breath"}
+                     "defaults", "breath", "language"}
 
 
 @DEFAULT

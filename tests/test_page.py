@@ -413,10 +413,11 @@ def other_language(words: dict) -> dict:
 
 def test_every_written_word_comes_from_the_table(rendered, monkeypatch):
     result, _ = rendered
-    monkeypatch.setattr(page_module, "PAGE_WORDS", other_language(PAGE_WORDS))
+    words = other_language(PAGE_WORDS)
+    monkeypatch.setattr(page_module, "page_words", lambda language: words)
     html = page_html(result.script, "a.mp3")
     parsed = parse(html)
-    assert embedded(parsed)["words"] == page_module.PAGE_WORDS
+    assert embedded(parsed)["words"] == words
     code = next(text for kind, text in parsed.scripts if kind == "")
     markup = re.sub(r"<script.*?</script>", "", html, flags=re.S)
     for word in ("Next up", "Exercise left", "Session left", "Get ready", "Finish", "Play",
@@ -430,7 +431,7 @@ def test_every_written_word_comes_from_the_table(rendered, monkeypatch):
 def test_the_code_says_the_words_of_the_table(browser, rendered, monkeypatch):
     result, html = rendered
     words = other_language(PAGE_WORDS)
-    monkeypatch.setattr(page_module, "PAGE_WORDS", words)
+    monkeypatch.setattr(page_module, "page_words", lambda language: words)
     path = html.with_name("other-language.html")
     path.write_text(page_html(result.script, result.mp3.name), encoding="utf-8")
     tab = browser.new_page()

@@ -7,10 +7,10 @@ cue being said, what is next, the time left, the exercises (tap to jump) and a t
 Open it from the phone's files app next to the MP3; it works offline.
 
 The page is built from package data: `templates/page.html` and `page.css` are
-`string.Template`s (`$w_<key>` is `PAGE_WORDS[key]`, the other placeholders the script's
-own values, `$$` a dollar sign), and `page.js` goes in as it is, reading everything from
-the embedded JSON. Every written word comes from `PAGE_WORDS`, in the HTML and, through
-that JSON, in the code, so another language is another table.
+`string.Template`s (`$w_<key>` is `page_words(language)[key]`, the other placeholders the
+script's own values, `$$` a dollar sign), and `page.js` goes in as it is, reading everything
+from the embedded JSON. Every written word comes from `page_words` of the script's language
+(its phrase catalog), in the HTML and, through that JSON, in the code.
 """
 
 from __future__ import annotations
@@ -23,42 +23,30 @@ from string import Template
 from typing import Any
 from urllib.parse import quote
 
+from ..phrases import DEFAULT, catalog
 from ..script import Script, duration_text
-from .segments import COLOURS, LABELS, segments
+from .segments import COLOURS, labels, segments
 
-PAGE_WORDS: dict[str, Any] = {
-    "lang": "en",
-    "phase": LABELS,
-    "timeline": "Timeline",
-    "position": "Position in the session",
-    "position_text": "{time} of {total}",
-    "now": "Now",
-    "exercise_left": "Exercise left",
-    "session_left": "Session left",
-    "next_up": "Next up:",
-    "finish": "Finish",
-    "set_of": "Set {set} of {sets}",
-    "rep_of": "rep {rep} of {reps}",
-    "player": "Player",
-    "previous": "Previous exercise",
-    "back": "Back 10 seconds",
-    "play": "Play",
-    "pause": "Pause",
-    "forward": "Forward 10 seconds",
-    "skip": "Next exercise",
-    "cannot_play": "Could not play: {error}",
-    "cannot_load": "Cannot load the audio “{mp3}”: keep this page in the same folder as the MP3.",
-    "screen_note_title": "Keep the screen on:",
-    "screen_note": (
-        "this page cannot stop the phone locking here (that needs an https page or a newer "
-        "browser). Set auto-lock to never while you train (iPhone: Settings › Display & "
-        "Brightness › Auto-Lock; Android: Settings › Display › Screen timeout), and back "
-        "afterwards."),
-    "exercises": "Exercises",
-    "chapter": "{title}, starts at {start}, {length} long",
-}
-"""The page's written words. `phase` names the timeline's kinds (shared with the SVG); a
-`{name}` in a word is filled in by the page, in Python or in its code."""
+PAGE_KEYS = ("timeline", "position", "position_text", "now", "exercise_left", "session_left",
+             "next_up", "finish", "set_of", "rep_of", "player", "previous", "back", "play",
+             "pause", "forward", "skip", "cannot_play", "cannot_load", "screen_note_title",
+             "screen_note", "exercises", "chapter")
+"""The page's own words; each is the catalog's "page <key>" (underscores as spaces)."""
+
+
+@cache
+def page_words(language: str = DEFAULT) -> dict[str, Any]:
+    """The page's written words in `language`: its `lang` attribute, the timeline's kinds
+    (`phase`, shared with the SVG), then PAGE_KEYS. A `{name}` in a word is filled in by
+    the page, in Python or in its code."""
+    cat = catalog(language)
+    words: dict[str, Any] = {"lang": language, "phase": labels(language)}
+    words.update((key, cat.template(f"page {key.replace('_', ' ')}")) for key in PAGE_KEYS)
+    return words
+
+
+PAGE_WORDS = page_words()
+"""The English page's words."""
 
 LEGEND_KINDS = ("work", "hold", "rest")
 
@@ -80,15 +68,17 @@ def _pct(seconds: float, duration: float) -> str:
 
 def page_data(script: Script, mp3_name: str) -> dict:
     """What the page's code reads: chapters with their most sets and reps, the spoken cues,
-    the timeline's blocks (all times in seconds) and the page's words."""
+    the timeline's blocks (all times in seconds) and the page's words, in the script's
+    language (a cue's side too: it is shown as it is)."""
+    cat = catalog(script.language)
     cues = [{"start": e.start, "end": e.end, "text": e.text or "", "set": e.set,
-             "side": e.side, "rep": e.rep}
+             "side": e.side and cat.phrase(f"page {e.side}"), "rep": e.rep}
             for e in script.events if e.kind == "speech"]
     blocks = [{"start": s.start_ms / 1000, "end": s.end_ms / 1000, "kind": s.kind}
               for s in segments(script)]
     return {"title": script.title, "duration": script.duration, "mp3": mp3_name,
             "chapters": _chapters(script), "cues": cues, "blocks": blocks,
-            "words": PAGE_WORDS}
+            "words": page_words(script.language)}
 
 
 def _chapters(script: Script) -> list[dict]:
@@ -118,40 +108,40 @@ def _json_for_script_tag(data: dict) -> str:
 def page_html(script: Script, mp3_name: str) -> str:
     """The player page for `script`, playing `mp3_name` (a path relative to the page)."""
     data = page_data(script, mp3_name)
+    said = data["words"]
     chapters = data["chapters"]
     first = chapters[0]
-    words = {f"w_{key}": escape(word) for key, word in PAGE_WORDS.items()
-             if isinstance(word, str)}
+    words = {f"w_{key}": escape(word) for key, word in said.items() if isinstance(word, str)}
     style = Template(_file("page.css")).substitute(
         colours="".join(f"--{k}:{v};" for k, v in COLOURS.items()))
     # one pass each: a title that reads like a placeholder stays a title
     return Template(_file("page.html")).substitute(
         words,
         title=escape(script.title),
-        level=escape(script.level),
+        level=escape(catalog(script.language).phrase(f"level {script.level}")),
         src=escape(quote(mp3_name)),
         data=_json_for_script_tag(data),
         style=style,
         code=_file("page.js"),
         duration=f"{script.duration:g}",
         total=_clock(script.duration),
-        position=escape(PAGE_WORDS["position_text"].format(
-            time=_clock(0), total=_clock(script.duration))),
+        position=escape(said["position_text"].format(time=_clock(0),
+                                                     total=_clock(script.duration))),
         blocks=_blocks(data["blocks"], script.duration),
         ticks=_ticks(chapters, script.duration),
-        legend=_legend(),
-        phase=escape(PAGE_WORDS["phase"]["ready"]),
+        legend=_legend(said),
+        phase=escape(said["phase"]["ready"]),
         first=escape(first["title"]),
         first_left=_clock(first["end"] - first["start"]),
-        next=escape(chapters[1]["title"] if len(chapters) > 1 else PAGE_WORDS["finish"]),
-        chapters="\n".join(_chapter_item(n, c) for n, c in enumerate(chapters)),
+        next=escape(chapters[1]["title"] if len(chapters) > 1 else said["finish"]),
+        chapters="\n".join(_chapter_item(said, n, c) for n, c in enumerate(chapters)),
     )
 
 
-def _chapter_item(n: int, chapter: dict) -> str:
+def _chapter_item(words: dict[str, Any], n: int, chapter: dict) -> str:
     """The list entry of chapter `n`: a button that jumps to its start."""
     start, length = _clock(chapter["start"]), _clock(chapter["end"] - chapter["start"])
-    label = PAGE_WORDS["chapter"].format(title=chapter["title"], start=start, length=length)
+    label = words["chapter"].format(title=chapter["title"], start=start, length=length)
     return (f'<li><button type="button" class="chapter" data-index="{n}" '
             f'data-start="{chapter["start"]}" aria-label="{escape(label)}">'
             f'<span class="ch-num" aria-hidden="true">{n + 1}</span>'
@@ -174,7 +164,7 @@ def _ticks(chapters: list[dict], duration: float) -> str:
                    for c in chapters[1:])
 
 
-def _legend() -> str:
+def _legend(words: dict[str, Any]) -> str:
     """The timeline's colour keys (get ready and done go without saying)."""
-    return "".join(f'<span class="key"><i class="{k}"></i>{escape(PAGE_WORDS["phase"][k])}</span>'
+    return "".join(f'<span class="key"><i class="{k}"></i>{escape(words["phase"][k])}</span>'
                    for k in LEGEND_KINDS)

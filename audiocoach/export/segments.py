@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from ..phrases import DEFAULT, catalog
 from ..script import Event, Script
 
 KINDS = ("ready", "work", "hold", "rest", "done")
@@ -22,8 +23,16 @@ COLOURS = {
     "ready": "#8a919e",
     "done": "#8a919e",
 }
-LABELS = {"ready": "Get ready", "work": "Work", "hold": "Hold", "rest": "Rest", "done": "Done"}
-"""Each kind's name as the timeline and the player show it."""
+
+
+def labels(language: str = DEFAULT) -> dict[str, str]:
+    """Each kind's name as the timeline and the player show it, in `language`."""
+    cat = catalog(language)
+    return {kind: cat.phrase(f"kind {kind}") for kind in KINDS}
+
+
+LABELS = labels()
+"""The kinds' English names."""
 
 BREATH_PHASES = ("inhale", "exhale")
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from ..phrases import DEFAULT, catalog
 from ..script import Chapter, Script, duration_text
-from .segments import COLOURS, LABELS, Segment, segments
+from .segments import COLOURS, Segment, labels, segments
 
-SVG_WORDS = {
-    "aria_label": "Timeline: {title}",
-    "legend_ready": "Get ready / done",
-}
-"""The SVG's own words; the kinds' names are `LABELS`."""
+
+def svg_words(language: str = DEFAULT) -> dict[str, str]:
+    """The SVG's own words in `language`; the kinds' names are `segments.labels`."""
+    cat = catalog(language)
+    return {"aria_label": cat.template("svg label"), "legend_ready": cat.template("svg ready")}
+
+
+SVG_WORDS = svg_words()
+"""The English SVG's own words."""
 
 WIDTH = 1000
 HEIGHT = 140
@@ -68,19 +73,19 @@ def timeline_svg(script: Script) -> str:
     duration = max(script.duration_ms, 1)
     x: Scale = lambda ms: PAD + SPAN * ms / duration  # noqa: E731
     out = [
-        *_head(_clean(script.title), duration),
+        *_head(_clean(script.title), duration, script.language),
         *_chapters(script.chapters, segments(script), x, duration),
         *_dividers(script.chapters, x),
         *_axis(duration, x),
-        *_legend(),
+        *_legend(script.language),
         "</svg>",
     ]
     return "\n".join(out) + "\n"
 
 
-def _head(title: str, duration: int) -> list[str]:
+def _head(title: str, duration: int, language: str) -> list[str]:
     """The root element, its title, the white background and the heading with the length."""
-    label = SVG_WORDS["aria_label"].format(title=title)
+    label = svg_words(language)["aria_label"].format(title=title)
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label={quoteattr(label)} '
@@ -182,10 +187,10 @@ def _ticks(duration: int) -> list[tuple[int, str]]:
     return ticks
 
 
-def _legend() -> list[str]:
-    """The colour keys, right-aligned above the lane."""
-    keys = [(k, SVG_WORDS["legend_ready"] if k == "ready" else LABELS[k])
-            for k in ("work", "hold", "rest", "ready")]
+def _legend(language: str) -> list[str]:
+    """The colour keys, right-aligned above the lane, in `language`."""
+    names = {**labels(language), "ready": svg_words(language)["legend_ready"]}
+    keys = [(k, names[k]) for k in ("work", "hold", "rest", "ready")]
     widths = [17 + len(label) * CHAR_PX + 14 for _, label in keys]
     lx = WIDTH - PAD - sum(widths) + 14
     out = ['<g class="legend" font-size="11" fill="#1b1e24">']
