@@ -232,7 +232,6 @@ def _set_order(ex: Exercise, occ_side: Side | None, sets: int, first: Side | Non
     return [(s, side) for s in range(1, sets + 1)]
 
 
-_BREATH_PHASES = ("inhale", "exhale", "hold", "breathe in", "breathe out")
 
 
 def _setup_lines(cat: Catalog, ex: Exercise, side: Side | None, sided_only: bool = False
@@ -284,7 +283,7 @@ def _reps_dose(cat: Catalog, ex: Exercise, level: Level, reps: int,
     """'ten reps', 'six breaths', 'five reps, three deep breaths each', 'eight reps,
     holding five seconds', 'ten reps each side'."""
     text = cat.plural(reps, "reps")
-    breathing = all(p.name in _BREATH_PHASES for p in tempo)
+    breathing = all(p.name == "hold" or cat.is_breath_phase(p.name) for p in tempo)
     if not ex.count_reps and breathing:
         text = cat.plural(reps, "breath reps")  # a breathing drill: "six breaths"
     if hold is not None and hold.breaths:

@@ -216,3 +216,13 @@ def test_an_unsupported_language_is_refused_with_the_supported_ones(tag):
 def test_the_default_is_english():
     routine = parse_routine("title: x\nexercises: [{exercise: a, reps: 2, hold: 3}]")
     assert routine.language == "en" and compile_routine(routine).language == "en"
+
+
+@pytest.mark.parametrize("tag", OTHER)
+def test_a_breathing_drill_with_phases_named_in_the_language_is_dosed_in_breaths(tag):
+    """Each test routine has a `count: none` drill of two breathing phases named in its own
+    language ("einatmen", "inspire"): the dose says breaths, as in English, not reps."""
+    cat = phrases.catalog(tag)
+    said = _said(_script(tag))
+    assert cat.plural(3, "breath reps") in said
+    assert cat.plural(3, "reps") != cat.plural(3, "breath reps")

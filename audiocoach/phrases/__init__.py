@@ -88,6 +88,7 @@ def language(tag: str) -> Language:
 class Grammar(Protocol):
     """What a language's module gives besides its phrases (see the module docstring)."""
 
+    BREATH_PHASES: frozenset[str]
     LIMBS: dict[str, tuple[str, str | None]]
     GENDERS: dict[str, str]
     SIDE_WORDS: dict[tuple[str, str], str]
@@ -107,6 +108,12 @@ class Catalog:
         self.language = lang
         self.table = table
         self.grammar = grammar
+
+    def is_breath_phase(self, name: str) -> bool:
+        """Whether a tempo phase called `name` is breathing in or out, in this language or
+        in English (a routine may keep the English phase names): 'einatmen', 'inhale'."""
+        word = name.casefold()
+        return word in self.grammar.BREATH_PHASES or word in en.BREATH_PHASES
 
     def phrase(self, key: str, **values: object) -> str:
         """The phrase `key` with its blanks filled: phrase('rest', time='thirty seconds')."""

@@ -113,6 +113,13 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "{seconds} s halten",
 }
 
+BREATH_PHASES = frozenset({
+    "einatmen", "ausatmen", "einatmung",
+    "ausatmung", "atme ein", "atme aus",
+})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("Bein", "n"), "arm": ("Arm", "m"), "hand": ("Hand", "f"),
     "foot": ("Fuß", "m"), "knee": ("Knie", "n"), "hip": ("Hüfte", "f"),

@@ -121,6 +121,10 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "hold {seconds}s",
 }
 
+BREATH_PHASES = frozenset({"inhale", "exhale", "breathe in", "breathe out"})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("leg", None), "arm": ("arm", None), "hand": ("hand", None),
     "foot": ("foot", None), "knee": ("knee", None), "hip": ("hip", None),

@@ -111,6 +111,13 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "mantener {seconds} s",
 }
 
+BREATH_PHASES = frozenset({
+    "inspirar", "espirar", "inhalar", "exhalar",
+    "inspire", "espire", "inhale", "exhale",
+})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("pierna", "f"), "arm": ("brazo", "m"), "hand": ("mano", "f"),
     "foot": ("pie", "m"), "knee": ("rodilla", "f"), "hip": ("cadera", "f"),

@@ -111,6 +111,13 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "maintien {seconds} s",
 }
 
+BREATH_PHASES = frozenset({
+    "inspirer", "expirer", "inspirez",
+    "expirez", "inspiration", "expiration",
+})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("jambe", "f"), "arm": ("bras", "m"), "hand": ("main", "f"),
     "foot": ("pied", "m"), "knee": ("genou", "m"), "hip": ("hanche", "f"),

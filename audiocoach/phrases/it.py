@@ -111,6 +111,13 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "tenuta {seconds} s",
 }
 
+BREATH_PHASES = frozenset({
+    "inspirare", "espirare", "inspira",
+    "espira", "inspirazione", "espirazione",
+})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("gamba", "f"), "arm": ("braccio", "m"), "hand": ("mano", "f"),
     "foot": ("piede", "m"), "knee": ("ginocchio", "m"), "hip": ("anca", "f"),

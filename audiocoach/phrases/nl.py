@@ -109,6 +109,10 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "{seconds} s vasthouden",
 }
 
+BREATH_PHASES = frozenset({"inademen", "uitademen", "adem in", "adem uit"})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("been", None), "arm": ("arm", None), "hand": ("hand", None),
     "foot": ("voet", None), "knee": ("knie", None), "hip": ("heup", None),

@@ -113,6 +113,10 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "program hold": "segurar {seconds} s",
 }
 
+BREATH_PHASES = frozenset({"inspirar", "expirar", "inspire", "expire", "inspiração", "expiração"})
+"""What a tempo phase of breathing in or out is called in this language: a set of only
+these phases is a breathing drill ("six breaths", not "six reps")."""
+
 LIMBS: dict[str, tuple[str, str | None]] = {
     "leg": ("perna", "f"), "arm": ("braço", "m"), "hand": ("mão", "f"),
     "foot": ("pé", "m"), "knee": ("joelho", "m"), "hip": ("quadril", "m"),
