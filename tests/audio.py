@@ -1,4 +1,5 @@
-"""Helpers for tests that listen to rendered MP3s: decode, find onsets, measure loudness."""
+"""Helpers for tests that listen to rendered MP3s: decode them, follow their level, find
+where a sound starts."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def decode(path) -> np.ndarray:
 
 
 def envelope(audio: np.ndarray, window_ms: float = 5) -> np.ndarray:
+    """The RMS level around each sample, over a `window_ms` window (as long as `audio`)."""
     win = max(1, int(RATE * window_ms / 1000))
     return np.sqrt(np.convolve(audio ** 2, np.ones(win) / win, mode="same"))
 
