@@ -5,7 +5,6 @@ import html
 import re
 from datetime import timedelta
 
-import pytest
 import srt
 import webvtt
 
@@ -86,9 +85,6 @@ def test_plain_of_a_part_keeps_the_lines_that_start_in_it():
     assert plain(SCRIPT, 0, 0) == ""
 
 
-@pytest.mark.xfail(raises=ValueError, strict=True,
-                   reason="synced._lines zips the lines with [*lines[1:], None] strictly, "
-                          "which is one longer when nothing is said")
 def test_a_script_with_nothing_said_is_still_a_valid_file():
     quiet = Script("Quiet", None, "easy", 5000, (), (Event(0, 600, "tone", tone="start"),))
     assert webvtt.from_string(vtt(quiet)).captions == []

@@ -13,8 +13,9 @@ from ..script import Event, Script, one_line, whole_seconds
 def _lines(script: Script) -> list[tuple[int, int, str]]:
     speech = [e for e in script.events if e.kind == "speech" and e.text]
     out = []
-    for e, nxt in zip(speech, [*speech[1:], None], strict=True):
-        end = nxt.start_ms if nxt else max(e.end_ms, script.duration_ms)
+    for i, e in enumerate(speech):
+        end = speech[i + 1].start_ms if i + 1 < len(speech) else max(e.end_ms,
+                                                                       script.duration_ms)
         out.append((e.start_ms, max(end, e.end_ms), _label(e)))
     return out
 
