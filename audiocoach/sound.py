@@ -4,25 +4,29 @@ pydub serves here, on clips of a second or two: resampling, trimming silence, fa
 generated sine tones. (It does not build the hour-long timeline: see mixer.py.)
 Loudness is set per clip, once, when the clip enters the cache, so the whole file lands on
 target without a slow pass over an hour of audio.
+
+pyloudnorm and scipy are imported where they are used: they take about 1.5 s to import, and
+a command that makes no new clip (`--help`, `check`, a warm render) never needs them.
 """
 
 from __future__ import annotations
 
 import warnings
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pyloudnorm
 
 with warnings.catch_warnings():  # pydub warns when there is no ffmpeg; nothing here needs it
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
     from pydub.generators import Sine
     from pydub.silence import detect_leading_silence
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import oaconvolve, resample_poly
 
 from .speech import Speech
+
+if TYPE_CHECKING:
+    import pyloudnorm
 
 SAMPLE_RATE = 44100
 TARGET_LUFS = -15.0  # a workout as a whole measures about 1 LU under its clips (see normalize)
@@ -69,6 +73,8 @@ def loudness(samples: np.ndarray) -> float:
 
 def true_peak(samples: np.ndarray) -> float:
     """Peak of the 4x oversampled signal (BS.1770 true peak), linear."""
+    from scipy.signal import resample_poly
+
     return float(np.max(np.abs(resample_poly(samples, 4, 1)))) if len(samples) else 0.0
 
 
@@ -76,6 +82,9 @@ def limit(samples: np.ndarray, ceiling: float) -> np.ndarray:
     """Smoothly pull the sample peaks above `ceiling` down (3 ms look-around, 10 ms ramps)."""
     if not len(samples) or np.abs(samples).max() <= ceiling:
         return samples
+    from scipy.ndimage import minimum_filter1d
+    from scipy.signal import oaconvolve
+
     gain = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-9))
     around = int(0.003 * SAMPLE_RATE) * 2 + 1
     gain = minimum_filter1d(gain, size=around)
@@ -107,4 +116,6 @@ def _to_int16(samples: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _meter() -> pyloudnorm.Meter:
+    import pyloudnorm
+
     return pyloudnorm.Meter(SAMPLE_RATE)
