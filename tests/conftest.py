@@ -193,3 +193,16 @@ def short_render(tmp_path_factory, real_cache) -> Rendered:
     out = tmp_path_factory.mktemp("short-render")
     return render(DATA / "short.yaml", out,
                   Options(voice=Voice("pyttsx3"), cache=real_cache, page=True))
+
+
+@pytest.fixture(scope="session")
+def fake_render(tmp_path_factory) -> Rendered:
+    """tests/data/short.yaml rendered once for the session with the fake engine: the MP3, one
+    track per chapter, every sidecar and the page. For tests that only read what a render
+    writes; a test that changes the folder renders its own."""
+    from audiocoach.build import Options, render
+    from audiocoach.speech import Voice
+
+    out = tmp_path_factory.mktemp("fake-render")
+    return render(DATA / "short.yaml", out, Options(voice=Voice("fake"), cache=out / "cache",
+                                                     split=True, page=True))

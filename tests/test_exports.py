@@ -11,18 +11,14 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 
 from audio import RATE, decode
-from audiocoach.build import Options, render
 from audiocoach.cli import main
 from audiocoach.export import synced
-from audiocoach.speech import Voice
 from conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def split(tmp_path_factory):
-    out = tmp_path_factory.mktemp("split")
-    cache = tmp_path_factory.mktemp("cache")
-    return render(DATA / "short.yaml", out, Options(voice=Voice("fake"), cache=cache, split=True))
+def split(fake_render):
+    return fake_render
 
 
 def test_split_writes_one_track_per_chapter_that_sums_to_the_whole(split):

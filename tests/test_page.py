@@ -11,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.build import Options, render
 from audiocoach.export import page as page_module
 from audiocoach.export.page import PAGE_WORDS, page_data, page_html
 from audiocoach.script import Script
-from audiocoach.speech import Voice
-from conftest import DATA, ROOT
+from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -26,13 +24,8 @@ HOSTILE = '</script><script>window.pwned=1</script><img src=x onerror="window.pw
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    out = tmp_path_factory.mktemp("page")
-    result = render(DATA / "short.yaml", out,
-                    Options(voice=Voice("fake"), cache=out / "cache", sidecars=False))
-    html = result.mp3.with_suffix(".html")
-    html.write_text(page_html(result.script, result.mp3.name), encoding="utf-8")
-    return result, html
+def rendered(fake_render):
+    return fake_render, fake_render.mp3.with_suffix(".html")
 
 
 # -- the HTML itself -------------------------------------------------------------------------

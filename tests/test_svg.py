@@ -8,12 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from audiocoach.build import Options, render
 from audiocoach.export.segments import COLOURS, segments
 from audiocoach.export.svg import PAD, WIDTH, timeline_svg
 from audiocoach.script import Chapter, Event, Script
-from audiocoach.speech import Voice
-from conftest import DATA
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 HOSTILE = ('</text></g><rect fill="red"/> <script>alert("x")</script> & \'q\' &amp; ]]>'
@@ -21,10 +18,8 @@ HOSTILE = ('</text></g><rect fill="red"/> <script>alert("x")</script> & \'q\' &a
 
 
 @pytest.fixture(scope="module")
-def script(tmp_path_factory) -> Script:
-    out = tmp_path_factory.mktemp("svg")
-    return render(DATA / "short.yaml", out,
-                  Options(voice=Voice("fake"), cache=out / "cache", sidecars=False)).script
+def script(fake_render) -> Script:
+    return fake_render.script
 
 
 def parse(svg: str) -> ET.Element:
