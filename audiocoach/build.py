@@ -1,7 +1,8 @@
 """The stages of a render, in order: render(), render_routine() and render_program().
 
-render: load -> compile (estimated) -> synthesize the phrases -> compile (measured) -> mix
--> encode -> tag -> rename into place -> exports (script JSON, synced text, playlist, page).
+render: load (in the language asked for) -> compile (estimated) -> synthesize the phrases
+-> compile (measured) -> mix -> encode -> tag -> rename into place -> exports (script JSON,
+synced text, playlist, page).
 Every file is written under a temporary name in its folder and renamed when complete (see
 atomic.py); the files of one run are claimed before any is written, so no run overwrites what
 it wrote itself. The podcast feed of a folder of renders is written by export/feed.py.
@@ -34,7 +35,7 @@ from .model import Level, Routine, slug
 from .music import BedMixer, load_bed
 from .program import Program, Session, table
 from .script import Chapter, Script
-from .speech import Voice
+from .speech import Voice, warn_mismatch
 from .tags import write_tags
 
 Progress = Callable[[str, int, int], None]
@@ -105,6 +106,8 @@ class Options:
     """Write <name>.html beside the MP3: a one-file player that follows the audio."""
     sidecars: bool = True
     """Write .lrc, .vtt and .srt beside the MP3 (and embed the LRC as USLT)."""
+    language: str | None = None
+    """The language to coach in (a supported tag) instead of the routine's own."""
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,27 @@ class Rendered:
         return self.mp3.stat().st_size
 
 
+def in_language(routine: Routine, options: Options) -> Routine:
+    """`routine` in the language it is to be coached in: `options.language` when given."""
+    if options.language is None or options.language == routine.language:
+        return routine
+    return replace(routine, language=options.language)
+
+
+def speaker(routine: Routine, options: Options) -> Voice:
+    """The voice of `options` speaking the routine's language (the voice it names, or the
+    engine's voice of that language)."""
+    return replace(options.voice, language=in_language(routine, options).language)
+
+
 def timed_script(routine: Routine, options: Options, cache: PhraseCache,
                  progress: Progress = lambda *a: None) -> tuple[Script, dict]:
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
     to make; timing with the real lengths can bring in a few more (a number no longer talked
-    over by a form cue), so it repeats until every phrase it uses has its clip."""
+    over by a form cue), so it repeats until every phrase it uses has its clip. A voice
+    named in `options` that speaks another language is warned of (VoiceWarning)."""
+    routine = in_language(routine, options)
+    warn_mismatch(speaker(routine, options))
     check_limits(routine, options.level, options.coaching, options.voice.rate)  # before speech
     script = compile_routine(routine, options.level, coaching=options.coaching)
     clips: dict = {}
@@ -165,6 +184,7 @@ def render(routine_path: Path, out_dir: Path, options: Options = Options(),
 def output_paths(routine: Routine, out_dir: Path, options: Options = Options(),
                  name: str | None = None) -> list[Path]:
     """Every file render_routine writes for `routine` with `options`."""
+    routine = in_language(routine, options)
     name = name or slug(routine.title)
     exts = ["mp3", "json", "m3u8"] + (["lrc", "vtt", "srt"] if options.sidecars else []) + \
         (["html"] if options.page else [])
@@ -187,10 +207,12 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
                    name: str | None = None, claims: Claims | None = None,
                    owner: str | None = None) -> Rendered:
     """`track` is (n, total) for one of several (TRCK "n/N"; none when total is 1); a bare n
-    is written as it is."""
+    is written as it is. The routine is said in `options.language`, when given."""
+    routine = in_language(routine, options)
     name = name or slug(routine.title)
     (claims or Claims()).claim_routine(routine, out_dir, options, name, owner)
-    cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
+    cache = PhraseCache(speaker(routine, options), options.cache,
+                        timeout=options.phrase_timeout)
     script, clips = timed_script(routine, options, cache, progress)
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
     cover = options.cover or routine.cover

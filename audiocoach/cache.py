@@ -1,5 +1,7 @@
-"""The phrase cache: each distinct phrase is synthesized once per engine, voice, rate, text and
-cache format version, and kept on disk as a ready clip (44.1 kHz int16 WAV).
+"""The phrase cache: each distinct phrase is synthesized once per engine, voice, rate, language,
+text and cache format version, and kept on disk as a ready clip (44.1 kHz int16 WAV). The
+voice is the one that speaks (`speech.resolve`: the language's own when none is named), so a
+clip of one voice or language is never taken for another's.
 
 Writes are atomic (temporary name, then rename: see atomic.py), so two processes can share
 the cache and a killed run leaves no half entry. A damaged entry (truncated, garbage, wrong
@@ -32,9 +34,10 @@ import platformdirs
 from . import sound
 from .atomic import atomic_file
 from .errors import EngineError
-from .speech import Engine, Voice, open_engine, runs_in_parallel
+from .speech import Engine, Voice, open_engine, resolve, runs_in_parallel
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+"""3: the key names the voice that speaks and its language."""
 PHRASE_TIMEOUT_S = 60.0
 Progress = Callable[[int], None]
 
@@ -54,7 +57,8 @@ class _NotAFile(OSError):
 class PhraseCache:
     def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None,
                  timeout: float = PHRASE_TIMEOUT_S, min_per_worker: int = 100):
-        self.voice = voice
+        self.voice = resolve(voice)
+        """`voice` with the id of the voice that speaks (see speech.resolve)."""
         self.min_per_worker = min_per_worker
         self.timeout = timeout
         """Seconds a phrase may take before the engine is taken to have hung."""

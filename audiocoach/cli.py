@@ -15,7 +15,16 @@ from urllib.parse import quote
 import click
 
 from .atomic import write_text
-from .build import Claims, Options, Rendered, render, render_program, timed_script
+from .build import (
+    Claims,
+    Options,
+    Rendered,
+    in_language,
+    render,
+    render_program,
+    speaker,
+    timed_script,
+)
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, OutputWarning, Problem, RoutineError
@@ -24,22 +33,24 @@ from .export.playlist import Entry, m3u8
 from .export.svg import timeline_svg
 from .loader import load_routine
 from .model import LEVELS, Routine, slug
+from .phrases import SUPPORTED, normalise
 from .program import load_program, table
 from .progressbar import ProgressBar
 from .schema import routine_schema
 from .script import Script, cue_sheet, duration_text
 from .serve import lan_address, make_server
-from .speech import ENGINES, Voice, list_voices
+from .speech import ENGINES, Voice, VoiceWarning, list_voices
 from .starter import example_titles, write_new
-from .validate import Listed, check_files, check_render, list_folder, routine_files
+from .validate import Found, Listed, check_files, check_render, find_routines, list_folder
 
 _default_showwarning = warnings.showwarning
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None):
-    """The library's warnings (a cache it could not use, a file it skipped or renamed) as one
-    line on stderr; any other warning as Python shows it."""
-    if issubclass(category, (CacheWarning, OutputWarning)):
+    """The library's warnings (a cache it could not use, a file it skipped or renamed, a
+    voice of another language) as one line on stderr; any other warning as Python shows
+    it."""
+    if issubclass(category, (CacheWarning, OutputWarning, VoiceWarning)):
         click.echo(_plain(f"warning: {message}"), err=True)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)
@@ -110,6 +121,21 @@ def _output_option(help: str, default: Path | None) -> Callable:
                         type=click.Path(file_okay=False, path_type=Path))
 
 
+def _language_tag(_ctx: click.Context, _param: click.Parameter, tag: str | None
+                  ) -> str | None:
+    """--language as a supported tag in BCP 47's case ('pt-br' -> 'pt-BR')."""
+    if tag is None:
+        return None
+    known = normalise(tag)
+    if known is None:
+        raise click.BadParameter(f"'{tag}' is not a supported language; expected one of: "
+                                 f"{', '.join(SUPPORTED)} (or a region of one, such as de-AT)")
+    return known
+
+
+language_option = click.option(
+    "--language", metavar="TAG", callback=_language_tag,
+    help=f"Coach in this language instead of the routine's own ({', '.join(SUPPORTED)}).")
 level_option = click.option("--level", type=click.Choice(LEVELS), default=_OPTIONS["level"],
                             show_default=True, help="Which end of ranges like 8-12 to use.")
 coaching_option = click.option(
@@ -151,9 +177,11 @@ mix_options = _stacked(
 
 def _options(given: dict[str, Any]) -> Options:
     """The library's Options from the shared options a command was given; the voice's engine,
-    voice id and rate make its Voice."""
-    voice = Voice(**{name: given[name] for name in _VOICE if name in given})
-    return Options(voice=voice, **{k: v for k, v in given.items() if k not in _VOICE})
+    voice id and rate make its Voice (its language is the routine's, or --language)."""
+    voice = Voice(**{name: given[name] for name in _VOICE if name in given
+                     and name != "language"})
+    return Options(voice=voice, **{k: v for k, v in given.items()
+                                   if k not in _VOICE or k == "language"})
 
 
 @main.command()
@@ -180,6 +208,7 @@ def check(routines: tuple[str, ...]) -> None:
               help="Time speech by a words-a-minute estimate instead of the real voice.")
 @coaching_option
 @voice_options
+@language_option
 def script(routine: Path, fmt: str, estimate: bool, **given: Any) -> None:
     """Print the timed script: every cue with its start time."""
     result = _timed(load_routine(routine), _options(given), estimate)
@@ -189,9 +218,11 @@ def script(routine: Path, fmt: str, estimate: bool, **given: Any) -> None:
 
 def _timed(routine: Routine, options: Options, estimate: bool) -> Script:
     """The routine's script, its speech timed by a words-a-minute estimate or by the voice."""
+    routine = in_language(routine, options)
     if estimate:
         return compile_routine(routine, options.level, coaching=options.coaching)
-    cache = PhraseCache(options.voice, options.cache, timeout=options.phrase_timeout)
+    cache = PhraseCache(speaker(routine, options), options.cache,
+                        timeout=options.phrase_timeout)
     return timed_script(routine, options, cache)[0]
 
 
@@ -203,20 +234,23 @@ def list_routines(folder: Path) -> None:
     empty = True
     for listed in list_folder(folder):
         empty = False
-        click.echo(_plain(_listing(listed)))
+        click.echo(_plain(_listing(listed, folder)))
     if empty:
         click.echo(_plain(f"no routine files (*.yaml, *.yml) in {folder}"), err=True)
 
 
-def _listing(listed: Listed) -> str:
-    """One line of `list`: file, title, exercises and length, or why it has no length."""
+def _listing(listed: Listed, folder: Path) -> str:
+    """One line of `list`: file (with its language folder), title, exercises and length, or
+    why it has no length."""
     routine, ms = listed.routine, listed.duration_ms
     see = f"run `audiocoach check {listed.path}`"
+    shown = listed.path.name if listed.path.parent == folder or not folder.is_dir() \
+        else f"{listed.path.parent.name}/{listed.path.name}"
     if routine is None:
-        return f"{listed.path.name:34} (invalid: {see})"
+        return f"{shown:34} (invalid: {see})"
     about = (f"{len(routine.exercises()):2d} exercises  ~{duration_text(ms)}" if ms is not None
              else f"(over the limits: {see})")
-    return f"{listed.path.name:34} {routine.title:38} {about}"
+    return f"{shown:34} {routine.title:38} {about}"
 
 
 @main.command("new")
@@ -245,10 +279,14 @@ def schema() -> None:
 
 @main.command()
 @click.argument("engine", type=click.Choice(list(ENGINES)), default=_VOICE["engine"])
-def voices(engine: str) -> None:
-    """List the voices an engine has installed."""
-    for voice_id, name in list_voices(engine):
+@language_option
+def voices(engine: str, language: str | None) -> None:
+    """List the voices an engine has installed (with --language, those of that language)."""
+    found = list_voices(engine, language)
+    for voice_id, name in found:
         click.echo(f"{voice_id:28} {name}")
+    if language and not found:
+        click.echo(f"no {engine} voice speaks {language}", err=True)
 
 
 @main.command("render")
@@ -258,6 +296,7 @@ def voices(engine: str) -> None:
 @voice_options
 @bitrate_option
 @coaching_option
+@language_option
 @mix_options
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
@@ -266,29 +305,33 @@ def voices(engine: str) -> None:
               help="The MP3's album tag.")
 def render_command(routines: tuple[str, ...], out: Path, playlist_name: str | None,
                    **given: Any) -> None:
-    """Render routines to MP3 (plus the script as JSON) in the output folder."""
-    options, files = _options(given), routine_files(routines)
-    check_render(files, options.level, options.coaching, options.voice.rate, options.music,
-                 options.cover)
-    _render_run(files, out, options, playlist_name)
+    """Render routines to MP3 (plus the script as JSON) in the output folder; those of a
+    folder's language folders (routines/es/) into the same folders of it (output/es/)."""
+    options, found = _options(given), find_routines(routines)
+    check_render([f.path for f in found], options.level, options.coaching,
+                 options.voice.rate, options.music, options.cover)
+    _render_run(found, out, options, playlist_name)
 
 
-def _render_run(files: list[Path], out: Path, options: Options, playlist: str | None) -> None:
-    """Render each file into `out`, a line for each; with `playlist`, also NAME.m3u8 of them
-    all, in order. Every file of the run is claimed before the first is written."""
+def _render_run(found: list[Found], out: Path, options: Options, playlist: str | None
+                ) -> None:
+    """Render each file into `out` (or its language folder there), a line for each; with
+    `playlist`, also NAME.m3u8 of them all, in order. Every file of the run is claimed
+    before the first is written."""
     claims = Claims()
-    for path in files:
-        claims.claim_routine(load_routine(path), out, options)
+    for f in found:
+        claims.claim_routine(load_routine(f.path), out / f.folder, options)
     playlist_path = out / f"{slug(playlist)}.m3u8" if playlist else None
     if playlist_path:
         claims.claim(f"the playlist '{playlist}'", [playlist_path])
-    numbered = bool(playlist) and len(files) > 1
+    numbered = bool(playlist) and len(found) > 1
     done = []
-    for track, path in enumerate(files, 1):
-        with ProgressBar(_plain(path.name)) as progress:
-            result = render(path, out, options, progress, claims=claims,
-                            track=(track, len(files)) if numbered else None)
-        done.append(Entry(result.mp3.name, result.script.duration, result.script.title))
+    for track, f in enumerate(found, 1):
+        with ProgressBar(_plain(f.path.name)) as progress:
+            result = render(f.path, out / f.folder, options, progress, claims=claims,
+                            track=(track, len(found)) if numbered else None)
+        entry = result.mp3.relative_to(out).as_posix() if f.folder else result.mp3.name
+        done.append(Entry(entry, result.script.duration, result.script.title))
         _echo_rendered(result)
     if playlist_path:
         write_text(playlist_path, m3u8(done))
@@ -308,6 +351,7 @@ def _echo_rendered(result: Rendered) -> None:
 @bitrate_option
 @page_option
 @artist_option
+@language_option
 def program_command(program_file: Path, out: Path | None, **given: Any) -> None:
     """Render every session of a program (weeks and days, with progression)."""
     program = load_program(program_file, given["rate"])

@@ -14,11 +14,12 @@ from .errors import AudiocoachError, Problem, RoutineError
 from .loader import load_routine
 from .model import LEVELS, Level, Routine
 from .music import load_bed
+from .phrases import normalise
 from .speech import Voice
 from .tags import read_cover
 
-__all__ = ["Checked", "Listed", "MissingFolder", "check_files", "check_render", "list_folder",
-           "routine_files", "routine_warnings", "validate"]
+__all__ = ["Checked", "Found", "Listed", "MissingFolder", "check_files", "check_render",
+           "find_routines", "list_folder", "routine_files", "routine_warnings", "validate"]
 
 _TIMES = re.compile(r" \((\d+) times\)$")
 
@@ -60,12 +61,38 @@ class Listed:
     repeats)."""
 
 
-def routine_files(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders expand to the routine files inside them, sorted."""
-    out: list[Path] = []
+@dataclass(frozen=True)
+class Found:
+    """A routine file, and the language folder it was found in ('' when it was given, or
+    was in the folder given)."""
+
+    path: Path
+    folder: str = ""
+
+
+def find_routines(paths: Iterable[str | Path]) -> list[Found]:
+    """Files as given; a folder expands to the routine files inside it, sorted, and then to
+    those of each of its language folders (named by a supported tag: `es`, `pt-BR`), in
+    order of their names."""
+    out: list[Found] = []
     for p in map(Path, paths):
-        out += sorted([*p.glob("*.yaml"), *p.glob("*.yml")]) if p.is_dir() else [p]
+        if not p.is_dir():
+            out.append(Found(p))
+            continue
+        out += [Found(f) for f in _yaml_files(p)]
+        for sub in sorted(d for d in p.iterdir() if d.is_dir() and normalise(d.name)):
+            out += [Found(f, sub.name) for f in _yaml_files(sub)]
     return out
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    """The routine files (*.yaml, *.yml) right inside `folder`, sorted."""
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+
+
+def routine_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The routine files of `paths` (see find_routines)."""
+    return [found.path for found in find_routines(paths)]
 
 
 def routine_warnings(routine: Routine) -> list[str]:

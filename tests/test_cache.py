@@ -17,10 +17,12 @@ def test_each_phrase_is_made_once(tmp_path):
     assert all(np.array_equal(first[k], second[k]) for k in first)
 
 
-def test_the_key_includes_engine_voice_and_rate(tmp_path):
+def test_the_key_includes_engine_voice_rate_and_language(tmp_path):
     a = PhraseCache(Voice("fake", rate=165), tmp_path)
     b = PhraseCache(Voice("fake", rate=200), tmp_path)
-    assert a.path("go") != b.path("go")
+    c = PhraseCache(Voice("fake", rate=165, language="nl"), tmp_path)
+    d = PhraseCache(Voice("fake", voice="fail", rate=165), tmp_path)
+    assert len({cache.path("go") for cache in (a, b, c, d)}) == 4
 
 
 def test_damaged_entries_are_made_again(tmp_path):

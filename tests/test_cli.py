@@ -10,6 +10,8 @@ from audiocoach.cli import main
 from conftest import DATA, ROUTINES
 
 FAKE = ["--engine", "fake"]
+TRANSLATED = sorted(ROUTINES[0].parent.glob("*/*.yaml"))
+"""The shipped routines in other languages: routines/<language>/."""
 
 
 def run(*args):
@@ -20,6 +22,18 @@ def test_check_accepts_every_shipped_routine():
     result = run("check", *ROUTINES)
     assert result.exit_code == 0, result.output
     assert result.output.count(": ok") == len(ROUTINES)
+
+
+def test_the_shipped_translations_are_valid_and_keep_their_seed_article():
+    assert {p.parent.name for p in TRANSLATED} == {"de", "es", "fr", "pt-BR"}
+    result = run("check", ROUTINES[0].parent)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == len(ROUTINES) + len(TRANSLATED)
+    for path in TRANSLATED:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        english = yaml.safe_load((path.parent.parent / path.name).read_text(encoding="utf-8"))
+        assert data["language"] == path.parent.name
+        assert data["source"] == english["source"]
 
 
 def test_check_lists_every_problem_with_position_and_exits_2(tmp_path):
@@ -73,15 +87,16 @@ def test_script_with_the_fake_engine_matches_render(tmp_path):
 def test_list_shows_titles_and_lengths():
     result = run("list", ROUTINES[0].parent)
     assert result.exit_code == 0
-    assert len(result.output.strip().splitlines()) == len(ROUTINES)
+    assert len(result.output.strip().splitlines()) == len(ROUTINES) + len(TRANSLATED)
     assert "exercises" in result.output
+    assert "es/side-lying-hip-series.yaml" in result.output  # its language folder shown
 
 
 def test_schema_is_valid_and_accepts_the_shipped_routines():
     schema = json.loads(run("schema").output)
     jsonschema.Draft202012Validator.check_schema(schema)
-    for path in ROUTINES:
-        jsonschema.validate(yaml.safe_load(path.read_text()), schema)
+    for path in ROUTINES + TRANSLATED:
+        jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"title": "x", "exercises": [{"exercize": "a"}]}, schema)
 
@@ -126,6 +141,50 @@ def test_an_unknown_voice_says_how_to_find_one(tmp_path):
 def test_voices_lists_the_default_engine_voices():
     result = run("voices")
     assert result.exit_code == 0 and "en-us" in result.output
+
+
+def test_voices_of_a_language_lists_only_those():
+    result = run("voices", "--language", "es")
+    assert result.exit_code == 0, result.output
+    assert "roa/es " in result.output and "en-us" not in result.output
+    assert run("voices", "--language", "xx").exit_code == 2
+
+
+def test_language_overrides_the_routines_own(tmp_path):
+    result = run("script", DATA / "short.yaml", "--estimate", "--format", "json",
+                 "--language", "de")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["language"] == "de"
+    assert "los" in {e["text"] for e in data["events"]}
+    refused = run("script", DATA / "short.yaml", "--estimate", "--language", "klingon")
+    assert refused.exit_code == 2 and "not a supported language" in refused.output
+
+
+def test_a_voice_of_another_language_is_a_warning(tmp_path):
+    result = run("script", DATA / "short.yaml", "--voice", "gmw/de", "--cache", tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "warning: the voice 'gmw/de' speaks German (de); the routine is in English " \
+        "(en)" in result.output
+
+
+def test_render_of_a_folder_mirrors_its_language_folders(tmp_path):
+    routines = tmp_path / "routines"
+    (routines / "de").mkdir(parents=True)
+    (routines / "drafts").mkdir()
+    english = (DATA / "short.yaml").read_text(encoding="utf-8")
+    (routines / "short.yaml").write_text(english, encoding="utf-8")
+    german = english.replace("title: Short test routine", "title: Kurz\nlanguage: de")
+    (routines / "de" / "short.yaml").write_text(german, encoding="utf-8")
+    (routines / "drafts" / "short.yaml").write_text(english, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("render", routines, "-o", out, *FAKE, "--cache", tmp_path / "c",
+                 "--playlist", "all")
+    assert result.exit_code == 0, result.output
+    assert (out / "short-test-routine.mp3").is_file() and (out / "de" / "kurz.mp3").is_file()
+    assert json.loads((out / "de" / "kurz.json").read_text())["language"] == "de"
+    assert not (out / "drafts").exists()  # only folders named by a language
+    assert "\nde/kurz.mp3\n" in (out / "all.m3u8").read_text()
 
 
 def test_piper_without_the_extra_says_how_to_add_it(tmp_path):

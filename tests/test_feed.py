@@ -119,3 +119,21 @@ def test_serve_prints_the_feed_and_each_player_page(tmp_path):
     assert "feed.xml" in lines[1]
     assert lines[2].startswith("player page: http://127.0.0.1:") and \
         lines[2].strip().endswith("/short-test-routine.html")
+
+
+def test_the_feed_is_in_its_workouts_language_and_reads_their_words(tmp_path):
+    german = (DATA / "short.yaml").read_text(encoding="utf-8").replace(
+        "title: Short test routine", "title: Kurz\nlanguage: de").replace(
+        "equipment: [a mat]", "equipment: [eine Matte]")
+    (tmp_path / "kurz.yaml").write_text(german, encoding="utf-8")
+    out = tmp_path / "out"
+    options = Options(voice=Voice("fake"), cache=tmp_path / "c")
+    render(tmp_path / "kurz.yaml", out, options)
+    channel = ET.parse(write_feed(out, "http://127.0.0.1/")).getroot().find("channel")
+    assert channel.find("language").text == "de"
+    description = channel.find("item/description").text
+    assert "Du brauchst: eine Matte." in description  # the intro's equipment, in German
+    assert "Bridge 2 sets of 2 reps" in description  # the countdown's "los" found
+    render(DATA / "short.yaml", out, options)
+    channel = ET.parse(write_feed(out, "http://127.0.0.1/")).getroot().find("channel")
+    assert channel.find("language").text == "de"  # one each: the first, by name

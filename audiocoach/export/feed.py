@@ -5,7 +5,9 @@ Each item says what the workout is, its dose and its equipment (read from the sc
 links its cover (written beside the MP3 from the embedded picture), its VTT and SRT as
 `podcast:transcript`, and its chapters. The sessions of a program make a serial feed: each is
 named by week and day, with `itunes:season` (the week) and `itunes:episode` (its place in the
-program), dated in program order.
+program), dated in program order. The channel's `language` is the workouts' (the script
+JSON's `language`; the most common one when they differ), and each item's equipment and
+countdown are recognised in its own language's words.
 
 Every text a routine or a file name brings is passed through `xml_text`, which drops what
 XML 1.0 cannot hold; ElementTree escapes the rest (`&`, `<`, `>`, quotes).
@@ -22,6 +24,7 @@ import re
 import uuid
 import warnings
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from email.utils import formatdate
@@ -34,7 +37,7 @@ from mutagen.id3 import ID3
 from ..atomic import write_bytes, write_text
 from ..compiler import PAUSE_MS
 from ..errors import AudiocoachError, OutputError, OutputWarning
-from ..phrases import EN
+from ..phrases import DEFAULT, Catalog, catalog, normalise
 from ..script import whole_seconds
 from ..tags import COVER_MAX_BYTES
 
@@ -53,9 +56,6 @@ COVERS = {"image/jpeg": ".cover.jpg", "image/png": ".cover.png"}
 IMAGE_TYPES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 MAX_SCRIPT_JSON = 64 * 2**20
 """write_feed reads no script JSON larger than this (ours are a few MB at most)."""
-_NEED = EN["equipment"]  # "You will need: {items}."
-assert isinstance(_NEED, str)
-_NEED_BEFORE, _NEED_AFTER = _NEED.split("{items}")
 
 
 def xml_text(text: str) -> str:
@@ -78,6 +78,8 @@ class Item:
     program: str | None = None
     season: int | None = None  # the week of a program's session
     episode: int | None = None  # its place in the program, from 1
+    language: str = DEFAULT
+    """The BCP 47 tag of the language it is coached in."""
 
 
 def base_url(url: str) -> str:
@@ -132,7 +134,8 @@ def _channel(rss: ET.Element, title: str, description: str, base: str, items: li
              serial: bool) -> ET.Element:
     """The feed's `channel`, with what it says of the whole show (no items yet)."""
     channel = ET.SubElement(rss, "channel")
-    for tag, text in (("title", xml_text(title)), ("link", base), ("language", "en"),
+    for tag, text in (("title", xml_text(title)), ("link", base),
+                      ("language", feed_language(items)),
                       ("description", xml_text(description))):
         ET.SubElement(channel, tag).text = text
     cover = next((i.image for i in items if i.image), None)
@@ -190,6 +193,21 @@ def _item_extras(node: ET.Element, item: Item, base: str) -> None:
             "url": base + _quoted(name), "type": mime, **({"rel": rel} if rel else {})})
 
 
+def feed_language(items: list[Item]) -> str:
+    """The language of the feed: its items' (the most common one, the first such in order,
+    when they differ); English when there are none."""
+    counted = Counter(i.language for i in items).most_common(1)
+    return counted[0][0] if counted else DEFAULT
+
+
+def script_language(script: dict) -> str:
+    """The language a script JSON says it is in, when it is a supported one; else English
+    (a JSON from before there were languages)."""
+    tag = script.get("language")
+    known = normalise(tag) if isinstance(tag, str) else None
+    return known or DEFAULT
+
+
 def _channel_description(items: list[Item], program: str | None) -> str:
     if program:
         weeks = len({i.season for i in items})
@@ -236,18 +254,25 @@ def describe(script: dict, session: dict | None = None) -> str:
         what += f" Source: {script['source']}."
     lines.append(what)
     events = [e for e in script.get("events", []) if isinstance(e, dict)]
-    need = next((e["text"] for e in events if e.get("phase") == "intro"
-                 and isinstance(e.get("text"), str) and e["text"].startswith(_NEED_BEFORE)
-                 and e["text"].endswith(_NEED_AFTER)), None)
-    lines.append(need or "No equipment needed.")
-    dose = _dose(events)
+    cat = catalog(script_language(script))
+    lines.append(_equipment(events, cat) or "No equipment needed.")
+    dose = _dose(events, cat)
     if dose:
         lines.append("Dose: " + "; ".join(dose) + ".")
     return "\n".join(lines)
 
 
-def _dose(events: list[dict]) -> list[str]:
-    """Each exercise with its sets, reps (or seconds of work) and sides, from the events."""
+def _equipment(events: list[dict], cat: Catalog) -> str | None:
+    """The intro's line of equipment ("You will need: a mat."), in the words of `cat`."""
+    before, after = cat.template("equipment").split("{items}")
+    return next((e["text"] for e in events if e.get("phase") == "intro"
+                 and isinstance(e.get("text"), str) and e["text"].startswith(before)
+                 and e["text"].endswith(after)), None)
+
+
+def _dose(events: list[dict], cat: Catalog) -> list[str]:
+    """Each exercise with its sets, reps (or seconds of work) and sides, from the events (the
+    countdown's "go" in the words of `cat`)."""
     seen: dict[str, dict] = {}
     go_end = None
     for e in events:
@@ -261,7 +286,7 @@ def _dose(events: list[dict]) -> list[str]:
             ex["sides"].add(e["side"])
         if isinstance(e.get("rep"), int):
             ex["reps"] = max(ex["reps"], e["rep"])
-        if e.get("phase") == "countdown" and e.get("text") == EN["go"]:
+        if e.get("phase") == "countdown" and e.get("text") == cat.phrase("go"):
             go_end = e.get("end")
         elif e.get("kind") == "tone" and e.get("tone") == "end" and go_end is not None:
             ex["work"] = max(ex["work"], e["start"] - go_end - PAUSE_MS / 1000)
@@ -297,6 +322,7 @@ def detailed(item: Item, script_file: Path) -> tuple[Item, tuple[str, bytes] | N
     cover = (cover_name(item.mp3, picture[1]), picture[0]) if picture else None
     return replace(
         item, title=session["title"] if session else item.title,
+        language=script_language(data),
         description=describe(data, session), author=author or AUTHOR,
         image=cover[0] if cover else None, transcripts=transcripts(item.mp3),
         program=session["program"] if session else None,

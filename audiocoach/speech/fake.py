@@ -42,7 +42,18 @@ def open_engine(voice: Voice) -> FakeEngine:
     return FakeEngine(voice)
 
 
-def list_voices() -> list[tuple[str, str]]:
-    return [("default", "deterministic buzz, for tests"),
-            ("hang", "never finishes a phrase with 'hang' in it"),
-            ("fail", "raises on a phrase with 'fail' in it")]
+def resolve(voice: Voice) -> Voice:
+    """`voice` as it is: the buzz has no language."""
+    return voice
+
+
+def voice_languages(voice_id: str) -> tuple[str, ...]:
+    """None: the buzz speaks every language alike."""
+    return ()
+
+
+def list_voices() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(id, description, languages) of each voice; the buzz has no language."""
+    return [("default", "deterministic buzz, for tests", ()),
+            ("hang", "never finishes a phrase with 'hang' in it", ()),
+            ("fail", "raises on a phrase with 'fail' in it", ())]
