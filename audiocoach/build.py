@@ -20,7 +20,7 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from . import sound
+from . import loader, sound
 from .atomic import atomic_write, write_text
 from .cache import PHRASE_TIMEOUT_S, PhraseCache
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
@@ -124,9 +124,9 @@ class Rendered:
 
 def in_language(routine: Routine, options: Options) -> Routine:
     """`routine` in the language it is to be coached in: `options.language` when given."""
-    if options.language is None or options.language == routine.language:
+    if options.language is None:
         return routine
-    return replace(routine, language=options.language)
+    return loader.in_language(routine, options.language)
 
 
 def speaker(routine: Routine, options: Options) -> Voice:

@@ -35,7 +35,7 @@ from .phrases import DEFAULT, SUPPORTED, Catalog, catalog, normalise
 from .yamldoc import Reader, kind, load_document, load_file
 
 # parse_seconds is defined in format.py and stays importable from here, as it always was
-__all__ = ["load_routine", "parse_routine", "parse_seconds"]
+__all__ = ["in_language", "load_routine", "parse_routine", "parse_seconds"]
 
 DEFAULT_TEMPO = (Phase("up", fixed(2)), Phase("down", fixed(2)))
 
@@ -439,6 +439,28 @@ class _Builder:
         say = self.r.text(keys.get("say"), allow_empty=True) if "say" in keys else name
         aloud = (self.r.choice(keys.get("count"), PHASE_KEYS["count"]) or "silent") == "aloud"
         return Phase(name, seconds or fixed(0), say or None, aloud, breaths)
+
+
+def in_language(routine: Routine, tag: str) -> Routine:
+    """`routine` coached in `tag` instead of its own language: the words the loader put in
+    (the default reminder, the hold cues) become that language's; the author's words stay
+    as written. The program and `--language` use this."""
+    if tag == routine.language:
+        return routine
+    old, new = catalog(routine.language), catalog(tag)
+    ours = {old.phrase(key): new.phrase(key) for key in ("reminder", "hold", "hold and breathe")}
+
+    def phase(p: Phase) -> Phase:
+        return replace(p, say=ours[p.say]) if p.name == "hold" and p.say in ours else p
+
+    def item(i: Exercise | Section) -> Exercise | Section:
+        if isinstance(i, Section):
+            return replace(i, items=tuple(item(j) for j in i.items))
+        return replace(i, tempo=tuple(phase(p) for p in i.tempo))
+
+    reminder = ours.get(routine.reminder or "", routine.reminder)
+    return replace(routine, language=tag, reminder=reminder,
+                   items=tuple(item(i) for i in routine.items))
 
 
 def _with_hold(cat: Catalog, tempo: tuple[Phase, ...], reps: Range | None, hold: Range,

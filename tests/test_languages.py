@@ -226,3 +226,18 @@ def test_a_breathing_drill_with_phases_named_in_the_language_is_dosed_in_breaths
     said = _said(_script(tag))
     assert cat.plural(3, "breath reps") in said
     assert cat.plural(3, "reps") != cat.plural(3, "breath reps")
+
+
+def test_a_routine_coached_in_another_language_says_the_loaders_words_in_it():
+    """`--language de` on a German routine written in Spanish: the default reminder and the
+    hold cue the loader put in follow the language asked for; the author's words stay."""
+    from audiocoach.loader import in_language
+
+    spanish = load_routine(ROUTINES["es"])
+    german = in_language(spanish, "de")
+    said = _said(compile_routine(german))
+    de, es = phrases.catalog("de"), phrases.catalog("es")
+    assert german.language == "de" and german.reminder == de.phrase("reminder")
+    assert de.phrase("hold") in said and es.phrase("hold") not in said
+    assert es.phrase("reminder") not in said
+    assert spanish.title in said  # the author's own words are not translated
