@@ -33,6 +33,7 @@ from .loader import load_routine
 from .mixer import block_count, mix
 from .model import Level, Routine, slug
 from .music import BedMixer, load_bed
+from .phrases import catalog
 from .program import Program, Session, table
 from .script import Chapter, Script
 from .speech import Voice, warn_mismatch
@@ -340,7 +341,9 @@ def _plan_sessions(program: Program, names: list[str], out_dir: Path, options: O
     claimed."""
     plan = []
     for n, (session, name) in enumerate(zip(program.sessions, names, strict=True), 1):
-        title = f"Week {session.week}, day {session.day}: {session.routine.title}"
+        language = in_language(session.routine, options).language
+        title = catalog(language).phrase("tag session title", week=session.week,
+                                         day=session.day, title=session.routine.title)
         session_options = replace(options, level=session.level, coaching=session.coaching,
                                   album=program.title, title=title)
         owner = (f"session {n} (week {session.week} day {session.day}: "

@@ -241,3 +241,17 @@ def test_a_routine_coached_in_another_language_says_the_loaders_words_in_it():
     assert de.phrase("hold") in said and es.phrase("hold") not in said
     assert es.phrase("reminder") not in said
     assert spanish.title in said  # the author's own words are not translated
+
+
+def test_a_sessions_title_tag_is_in_its_language(tmp_path):
+    """The MP3 title of a program's session, "Week 1, day 1: ...", is in the routine's
+    language."""
+    from audiocoach.build import Options, render_program
+    from audiocoach.speech import Voice
+
+    routine = load_routine(ROUTINES["fr"])
+    program = Program("Programme", (Session(1, 1, routine, "easy", "brief"),))
+    rendered = render_program(program, tmp_path, Options(voice=Voice("fake"),
+                                                         cache=tmp_path / "c"))
+    title = str(ID3(rendered[0].mp3)["TIT2"])
+    assert title == f"Semaine 1, jour 1 : {routine.title}"

@@ -61,6 +61,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Quelle der Übungsfolge: {source}; Stufe {level}",
     "tag comment unsourced": "audiocoach-Übungsfolge; Stufe {level}",
+    "tag session title": "Woche {week}, Tag {day}: {title}",
     "level easy": "leicht",
     "level medium": "mittel",
     "level hard": "schwer",

@@ -65,6 +65,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Routine source: {source}; level {level}",
     "tag comment unsourced": "audiocoach routine; level {level}",
+    "tag session title": "Week {week}, day {day}: {title}",
     "level easy": "easy",
     "level medium": "medium",
     "level hard": "hard",

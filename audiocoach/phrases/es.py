@@ -59,6 +59,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Fuente de la rutina: {source}; nivel {level}",
     "tag comment unsourced": "Rutina de audiocoach; nivel {level}",
+    "tag session title": "Semana {week}, día {day}: {title}",
     "level easy": "fácil",
     "level medium": "medio",
     "level hard": "difícil",

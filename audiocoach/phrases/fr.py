@@ -58,6 +58,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Source de la routine : {source} ; niveau {level}",
     "tag comment unsourced": "Routine audiocoach ; niveau {level}",
+    "tag session title": "Semaine {week}, jour {day} : {title}",
     "level easy": "facile",
     "level medium": "moyen",
     "level hard": "difficile",

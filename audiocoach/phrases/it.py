@@ -59,6 +59,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Fonte della routine: {source}; livello {level}",
     "tag comment unsourced": "Routine audiocoach; livello {level}",
+    "tag session title": "Settimana {week}, giorno {day}: {title}",
     "level easy": "facile",
     "level medium": "medio",
     "level hard": "difficile",

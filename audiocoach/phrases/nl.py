@@ -57,6 +57,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Bron van de routine: {source}; niveau {level}",
     "tag comment unsourced": "audiocoach-routine; niveau {level}",
+    "tag session title": "Week {week}, dag {day}: {title}",
     "level easy": "makkelijk",
     "level medium": "gemiddeld",
     "level hard": "zwaar",

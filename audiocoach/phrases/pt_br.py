@@ -61,6 +61,7 @@ PHRASES: dict[str, str | tuple[str, ...]] = {
     "tag genre": "Fitness",
     "tag comment": "Fonte da rotina: {source}; nível {level}",
     "tag comment unsourced": "Rotina do audiocoach; nível {level}",
+    "tag session title": "Semana {week}, dia {day}: {title}",
     "level easy": "fácil",
     "level medium": "médio",
     "level hard": "difícil",
