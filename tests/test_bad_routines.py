@@ -375,7 +375,7 @@ H = "title: T\nexercises:\n"
                  + "}]" * 300 + "\n", id="300 nested sections"),
 ])
 def test_deep_nesting_is_refused(data):
-    with pytest.raises(RoutineError):
+    with pytest.raises(RoutineError, match=r"deep\.yaml:[12]:\d+: nested more than 40 levels"):
         parse_routine(data, "deep.yaml")
 
 
@@ -458,7 +458,7 @@ def test_absurd_total_is_refused_before_laying_out_every_cue():
     pytest.param("{a: 1}: 2", id="name is a mapping"),
 ])
 def test_phase_names_are_checked_as_text(phase):
-    with pytest.raises(RoutineError):
+    with pytest.raises(RoutineError, match=r"ph\.yaml:5:\d+: (a phase's name is text|.*at most)"):
         parse_routine(H + f"  - exercise: A\n    reps: 5\n    tempo: [{phase}]\n", "ph.yaml")
 
 

@@ -144,7 +144,7 @@ def test_only_what_the_workout_covers_is_decoded(tmp_path, monkeypatch):
     result = render(DATA / "short.yaml", tmp_path / "out",
                     Options(voice=Voice("fake"), cache=tmp_path / "c", music=song))
     # the first two minutes to set the level, then the workout's length: not 20 minutes
-    level_s, block = getattr(music, "LEVEL_S", 120), getattr(music, "BLOCK_FRAMES", 16384)
+    level_s, block = music.LEVEL_S, music.BLOCK_FRAMES
     bound = (level_s + result.script.duration + 2) * RATE + 2 * block
     assert 0 < sum(decoded) <= bound, (sum(decoded), bound)
 

@@ -2,7 +2,6 @@
 wrote itself, no leftovers (partial files, the engine's temporary folder), and the umask."""
 
 import fcntl
-import inspect
 import os
 import shutil
 import subprocess
@@ -146,8 +145,6 @@ def test_a_program_whose_playlist_is_a_session_file_is_refused_before_writing(tm
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.skipif("Claims" not in inspect.getsource(cli),
-                    reason="the render command does not claim its files yet")
 def test_render_command_refuses_a_collision_before_rendering_anything(tmp_path):
     a = routine_file(tmp_path, "Core", "a.yaml")
     b = routine_file(tmp_path, "core", "b.yaml", exercise="Plank")
