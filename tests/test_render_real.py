@@ -11,16 +11,11 @@ from mutagen.id3 import ID3
 from scipy.signal import resample_poly
 
 from audio import RATE, decode, envelope, onset_near
-from audiocoach.build import Options, render
-from audiocoach.speech import Voice
-from conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, real_cache):
-    out = tmp_path_factory.mktemp("out")
-    result = render(DATA / "short.yaml", out, Options(voice=Voice("pyttsx3"), cache=real_cache))
-    return result, decode(result.mp3)
+def rendered(short_render):
+    return short_render, decode(short_render.mp3)
 
 
 def test_duration_matches_the_script(rendered):
