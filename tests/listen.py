@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from math import gcd
 
 import numpy as np
-from scipy.signal import resample_poly
 
 RECOGNISER_RATE = 16000
 BEFORE_S = 0.05  # cut from this long before an event's start ...
@@ -77,6 +76,8 @@ def heard(audio: np.ndarray, rate: int, events: Sequence, phrases: Iterable[str]
     decoder = _decoder(grammar(phrases))
     samples = _as_int16_scale(audio)
     common = gcd(RECOGNISER_RATE, rate)
+    from scipy.signal import resample_poly  # here: scipy takes 1.5 s to import
+
     up, down = RECOGNISER_RATE // common, rate // common
     floor = 32768 * 10 ** (FLOOR_DB / 20) if FLOOR_DB is not None else 0.0
     out = []

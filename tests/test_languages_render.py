@@ -6,9 +6,7 @@ from itertools import pairwise
 
 import mutagen
 import numpy as np
-import pyloudnorm
 import pytest
-from scipy.signal import stft
 
 from audio import RATE, decode, envelope, onset_near
 from audiocoach import sound
@@ -111,6 +109,8 @@ def test_rests_are_quiet_apart_from_tones(rendered):
 
 
 def test_loudness_is_on_target(rendered):
+    import pyloudnorm
+
     _, _, audio = rendered
     lufs = pyloudnorm.Meter(RATE).integrated_loudness(audio)
     assert -17 <= lufs <= -15, lufs
@@ -140,6 +140,8 @@ def _clip(engine, text: str) -> np.ndarray:
 
 def _bands(audio: np.ndarray) -> np.ndarray:
     """The log level of 40 bands up to 8.6 kHz in 23 ms steps (bands x frames)."""
+    from scipy.signal import stft
+
     _, _, z = stft(audio, RATE, nperseg=1024, noverlap=512)
     power = np.abs(z[:200])
     bands = np.array([b.mean(axis=0) for b in np.array_split(power, 40)])

@@ -4,10 +4,8 @@ import wave
 from itertools import pairwise
 
 import numpy as np
-import pyloudnorm
 import pytest
 from click.testing import CliRunner
-from scipy.signal import butter, sosfiltfilt
 
 from audio import RATE, decode
 from audiocoach.build import Options, render
@@ -18,6 +16,8 @@ from conftest import DATA
 
 def write_song(path, seconds=20.0):
     """'Music' in a band the fake voice never uses (2-4 kHz noise, with a slow swell)."""
+    from scipy.signal import butter, sosfiltfilt
+
     rng = np.random.default_rng(1)
     n = int(seconds * RATE)
     noise = sosfiltfilt(butter(6, [2000, 4000], "bandpass", fs=RATE, output="sos"),
@@ -41,6 +41,8 @@ def with_music(tmp_path_factory):
 
 
 def band_level_db(audio, spans):
+    from scipy.signal import butter, sosfiltfilt
+
     band = sosfiltfilt(butter(6, [2200, 3800], "bandpass", fs=RATE, output="sos"), audio)
     parts = np.concatenate([band[int(a * RATE):int(b * RATE)] for a, b in spans])
     return 10 * np.log10(np.mean(parts ** 2))
@@ -65,6 +67,8 @@ def test_the_bed_loops_and_fades_out(with_music):
 
 
 def test_loudness_of_the_mix_stays_on_target(with_music):
+    import pyloudnorm
+
     _, audio = with_music
     assert -17 <= pyloudnorm.Meter(RATE).integrated_loudness(audio) <= -15
 

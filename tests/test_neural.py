@@ -4,7 +4,6 @@ Skipped cleanly when the extra is not installed."""
 
 import numpy as np
 import pytest
-from scipy.signal import resample_poly
 
 from audio import RATE, decode
 from audiocoach.build import Options, render
@@ -21,6 +20,8 @@ def _words(text: str) -> str:
 
 
 def test_inhale_exhale_and_counts_are_heard_in_order(tmp_path):
+    from scipy.signal import resample_poly
+
     result = render(DATA / "short.yaml", tmp_path, Options(voice=Voice("piper"),
                                                            cache=tmp_path / "cache"))
     audio = decode(result.mp3) * 32768

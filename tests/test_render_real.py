@@ -5,10 +5,8 @@ from itertools import pairwise
 
 import mutagen
 import numpy as np
-import pyloudnorm
 import pytest
 from mutagen.id3 import ID3
-from scipy.signal import resample_poly
 
 from audio import RATE, decode, envelope, onset_near
 
@@ -67,6 +65,9 @@ def test_tags_and_chapters_read_back(rendered):
 
 
 def test_loudness_is_on_target(rendered):
+    import pyloudnorm
+    from scipy.signal import resample_poly
+
     _, audio = rendered
     lufs = pyloudnorm.Meter(RATE).integrated_loudness(audio)
     assert -17 <= lufs <= -15, lufs
