@@ -29,3 +29,17 @@ def onset_near(env: np.ndarray, t: float, search_s: float = 0.2, threshold: floa
     b = int((t + search_s) * RATE)
     above = np.nonzero(env[a:b] > threshold)[0]
     return (a + above[0]) / RATE if len(above) else None
+
+
+def onset_errors(script, audio: np.ndarray) -> list[float]:
+    """For each phrase after at least 250 ms of quiet, how far (s) the heard onset is from its
+    scheduled start; fails when nothing is heard near one."""
+    env = envelope(audio)
+    errors, previous_end = [], 0.0
+    for e in script.events:
+        if e.kind == "speech" and e.start - previous_end >= 0.25:
+            heard = onset_near(env, e.start)
+            assert heard is not None, f"nothing heard near {e.start:.3f}s: {e.text!r}"
+            errors.append(abs(heard - e.start))
+        previous_end = e.end
+    return errors

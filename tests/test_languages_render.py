@@ -8,7 +8,7 @@ import mutagen
 import numpy as np
 import pytest
 
-from audio import RATE, decode, envelope, onset_near
+from audio import RATE, decode, onset_errors
 from audiocoach import sound
 from audiocoach.build import Options, render
 from audiocoach.cache import PhraseCache
@@ -86,14 +86,7 @@ def test_duration_matches_the_script(rendered):
 
 def test_speech_after_a_quiet_gap_starts_on_its_beat(rendered):
     _, result, audio = rendered
-    env = envelope(audio)
-    errors, previous_end = [], 0.0
-    for e in result.script.events:
-        if e.kind == "speech" and e.start - previous_end >= 0.25:
-            heard = onset_near(env, e.start)
-            assert heard is not None, f"nothing heard near {e.start:.3f}s: {e.text!r}"
-            errors.append(abs(heard - e.start))
-        previous_end = e.end
+    errors = onset_errors(result.script, audio)
     assert len(errors) >= 20
     assert max(errors) < 0.030, max(errors)
 
