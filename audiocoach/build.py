@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from . import loader, sound
 from .atomic import atomic_write, write_text
-from .cache import PHRASE_TIMEOUT_S, PhraseCache
+from .cache import PHRASE_TIMEOUT_S, PhraseCache, frame_folder
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
 from .encode import encode_mp3
 from .errors import EngineError, OutputError, OutputWarning
@@ -30,13 +30,14 @@ from .export import synced
 from .export.page import page_html
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
-from .mixer import block_count, mix
+from .mixer import BLOCK_SECONDS, block_count, mix, timeline
 from .model import Level, Routine, slug
 from .music import BedMixer, load_bed
 from .phrases import catalog
 from .program import Program, Session, table
 from .script import Chapter, Script
 from .speech import Voice, warn_mismatch
+from .splice import Unsafe, encode_spliced
 from .tags import write_tags
 
 Progress = Callable[[str, int, int], None]
@@ -236,11 +237,13 @@ def _write_mp3(mp3: Path, script: Script, clips: dict, options: Options, progres
         with open(tmp, "wb") as f:
             # the whole timeline from 0: the MP3's LAME tag tells decoders the encoder's
             # delay and padding, so decoded audio is on the script's time and as long
-            blocks = mix(script, clips, sr)
-            if music:
-                blocks = BedMixer(load_bed(music), script, sr).mixed(blocks)
-            encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
-                       options.bitrate)
+            if music:  # a bed sounds everywhere: nothing to splice
+                blocks = BedMixer(load_bed(music), script, sr).mixed(mix(script, clips, sr))
+                encode_mp3(_counted(blocks, lambda i: progress("encode", i, total)), f, sr,
+                           options.bitrate)
+            else:
+                _encode(f, script, clips, options,
+                        lambda n: progress("encode", -(-n // (BLOCK_SECONDS * sr)), total))
         write_tags(tmp, script, album=options.album, track=track, title=options.title,
                    lyrics=synced.plain(script) if options.sidecars else None,
                    cover=cover, artist=options.artist)
@@ -268,11 +271,30 @@ def _write_track(path: Path, script: Script, clips: dict, chapter: Chapter,
     start, end = round(chapter.start_ms * sr / 1000), round(chapter.end_ms * sr / 1000)
     with atomic_write(path) as tmp:
         with open(tmp, "wb") as f:
-            encode_mp3(mix(script, clips, sr, skip=start, end=end), f, sr, options.bitrate)
+            _encode(f, script, clips, options, start=start, end=end)
         write_tags(tmp, script, album=script.title, track=track, title=chapter.title,
                    chapters=False, cover=cover, artist=options.artist,
                    lyrics=synced.plain(script, chapter.start_ms, chapter.end_ms)
                    if options.sidecars else None)
+
+
+def _encode(f: BinaryIO, script: Script, clips: dict, options: Options,
+            progress: Callable[[int], None] = lambda n: None, start: int = 0,
+            end: int | None = None) -> None:
+    """Samples `start`..`end` (default: the whole) of the script's timeline into `f` as MP3:
+    spliced (splice.py: silence is not encoded, islands are kept in the frame cache), or,
+    should LAME ever write an island that cannot be joined, encoded whole."""
+    sr = sound.SAMPLE_RATE
+    end = round(script.duration_ms * sr / 1000) if end is None else end
+    line = timeline(script, clips, sr)
+    try:
+        encode_spliced(lambda a, b: line.span(a + start, b + start), line.sounds(start, end),
+                       end - start, f, sr, options.bitrate, frame_folder(options.cache),
+                       progress=progress)
+    except Unsafe:
+        f.seek(0)
+        f.truncate()
+        encode_mp3(mix(script, clips, sr, skip=start, end=end), f, sr, options.bitrate)
 
 
 def _write_exports(script: Script, mp3: Path, name: str, options: Options,

@@ -46,6 +46,11 @@ def default_folder() -> Path:
     return Path(platformdirs.user_cache_dir("audiocoach")) / "phrases"
 
 
+def frame_folder(folder: Path | None = None) -> Path:
+    """Where the frame cache (splice.py) keeps encoded islands: beside the phrases."""
+    return (Path(folder) if folder else default_folder()) / "frames"
+
+
 class CacheWarning(UserWarning):
     """The phrase cache could not be read or written; the work went on without it."""
 

@@ -43,27 +43,33 @@ def encode_mp3(blocks: Iterable[np.ndarray], out: BinaryIO, sample_rate: int = 4
     """Encode mono 16-bit `blocks` into `out` (a seekable binary file, which need not be
     readable), with an Info frame first: it is written as a placeholder and filled in once
     the counts are known."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(bitrate)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_out_sample_rate(sample_rate)
-    encoder.set_channels(1)
-    encoder.set_quality(QUALITY)
+    lame = encoder(sample_rate, bitrate)
     start = out.tell()
-    placeholder = _frame_length(_header(sample_rate, bitrate))
+    placeholder = frame_length(frame_header(sample_rate, bitrate))
     out.write(bytes(placeholder))
     samples, counted = 0, _Frames()
     for block in blocks:
         samples += len(block)
-        out.write(counted.add(encoder.encode(block.astype("<i2", copy=False).tobytes())))
-    out.write(counted.add(encoder.flush()))
+        out.write(counted.add(lame.encode(block.astype("<i2", copy=False).tobytes())))
+    out.write(counted.add(lame.flush()))
     end = out.tell()
     header, frames = counted.done()
-    if _frame_length(header & ~0x200) != placeholder:
+    if frame_length(header & ~0x200) != placeholder:
         raise AssertionError("lameenc wrote frames of another layout than asked for")
     out.seek(start)
     out.write(info_frame(header, frames, end - start, samples))
     out.seek(end)
+
+
+def encoder(sample_rate: int, bitrate: int) -> lameenc.Encoder:
+    """A LAME encoder at the product's settings: mono, CBR `bitrate` kbps, QUALITY."""
+    lame = lameenc.Encoder()
+    lame.set_bit_rate(bitrate)
+    lame.set_in_sample_rate(sample_rate)
+    lame.set_out_sample_rate(sample_rate)
+    lame.set_channels(1)
+    lame.set_quality(QUALITY)
+    return lame
 
 
 def info_frame(header: int, frames: int, stream_bytes: int, samples: int) -> bytes:
@@ -98,10 +104,10 @@ def info_frame(header: int, frames: int, stream_bytes: int, samples: int) -> byt
     ]) + bytes(2) + struct.pack(">I", stream_bytes) + bytes(2)  # preset; length; music CRC
     body = struct.pack(">I", header) + bytes(side_info) + xing + lame
     frame = body + struct.pack(">H", _crc16(body))  # the tag's CRC: all that comes before
-    return frame + bytes(_frame_length(header) - len(frame))
+    return frame + bytes(frame_length(header) - len(frame))
 
 
-def _header(sample_rate: int, bitrate: int) -> int:
+def frame_header(sample_rate: int, bitrate: int) -> int:
     """A frame header for mono `bitrate` kbps at `sample_rate`, no CRC, no padding."""
     version = next(v for v, rates in _RATES.items() if sample_rate in rates)
     index = _BITRATES[1 if version == 3 else 2].index(bitrate)
@@ -109,7 +115,7 @@ def _header(sample_rate: int, bitrate: int) -> int:
             | _RATES[version].index(sample_rate) << 10 | 3 << 6)
 
 
-def _frame_length(header: int) -> int:
+def frame_length(header: int) -> int:
     version = (header >> 19) & 3
     bitrate = _BITRATES[1 if version == 3 else 2][(header >> 12) & 15]
     rate = _RATES[version][(header >> 10) & 3]
@@ -135,7 +141,7 @@ class _Frames:
                 raise AssertionError("lameenc wrote something that is not an MP3 frame")
             self.first = header if self.first is None else self.first
             self.count += 1
-            i += _frame_length(header)
+            i += frame_length(header)
         self._skip, self._tail = (i - len(buf), b"") if i >= len(buf) else (0, buf[i:])
         return data
 

@@ -11,6 +11,7 @@ blocks it yields, for progress.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -44,6 +45,11 @@ def mix(script: Script, clips: dict[str, np.ndarray], sample_rate: int, skip: in
     return pcm_blocks(script, clips, tones(), sample_rate, skip=skip, end=end)
 
 
+def timeline(script: Script, clips: dict[str, np.ndarray], sample_rate: int) -> Timeline:
+    """The script's timeline, its speech `clips` and its tones, to be read in spans."""
+    return Timeline(placements(script, clips, tones(), sample_rate))
+
+
 def block_count(script: Script, sample_rate: int, skip: int = 0, end: int | None = None,
                 block_seconds: float = BLOCK_SECONDS) -> int:
     """How many blocks `mix` (and `pcm_blocks`) yield for these arguments."""
@@ -63,6 +69,34 @@ def placements(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np
         audio = clips[e.text] if e.kind == "speech" else tones[e.tone]  # type: ignore[index]
         out.append(Placement(round(e.start_ms * sample_rate / 1000), audio))
     return sorted(out, key=lambda p: p.start)
+
+
+class Timeline:
+    """The mixed timeline of placements, read in any span: for encoders that take it in
+    pieces (splice.py) rather than block by block from the start."""
+
+    def __init__(self, items: list[Placement]):
+        self.items = sorted(items, key=lambda p: p.start)
+        self._starts = [p.start for p in self.items]
+        self._longest = max((len(p.audio) for p in self.items), default=0)
+
+    def sounds(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """Each placement's (start, end) sample within `start`..`end`, counted from `start`,
+        in order of start: outside them the timeline is digital zero."""
+        stop = end if end is not None else max((p.end for p in self.items), default=0)
+        return [(max(p.start, start) - start, min(p.end, stop) - start)
+                for p in self.items if p.end > start and p.start < stop]
+
+    def span(self, a: int, b: int) -> np.ndarray:
+        """Samples a..b of the timeline (int16): exactly what pcm_blocks yields there."""
+        out = np.zeros(b - a, dtype=np.int16)
+        lo = bisect.bisect_left(self._starts, a - self._longest)
+        hi = bisect.bisect_left(self._starts, b)
+        for p in self.items[lo:hi]:
+            x, y = max(a, p.start), min(b, p.end)
+            if y > x:
+                out[x - a:y - a] += p.audio[x - p.start:y - p.start]
+        return out
 
 
 def pcm_blocks(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],

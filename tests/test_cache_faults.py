@@ -91,7 +91,10 @@ def test_a_full_disk_warns_once_and_leaves_no_temporary_files(tmp_path, monkeypa
     result, warned = render_with(tmp_path / "c", tmp_path / "out")
     check(result, warned, tmp_path / "out", reference[0])
     assert "No space left on device" in warned[0]
-    assert not [p for p in (tmp_path / "c").rglob("*") if p.is_file()]
+    # the frame cache (c/frames/, written by splice.py) is not on the full disk here
+    phrases = [p for p in (tmp_path / "c").rglob("*")
+               if p.is_file() and p.relative_to(tmp_path / "c").parts[0] != "frames"]
+    assert not phrases
 
 
 def test_a_cache_entry_replaced_by_a_folder(tmp_path, reference):

@@ -76,22 +76,26 @@ def test_disk_full_or_ctrl_c_mid_encode_keeps_the_old_file(rendered_before, monk
     real = encode.lameenc.Encoder
 
     class Failing:
-        """An encoder whose output fails after a few blocks."""
+        """Encoders whose output fails after a few blocks (a whole encode) or islands (a
+        spliced one, splice.py: one encoder per island): the third encode call of all."""
+
+        calls = 0
 
         def __init__(self):
-            self.inner, self.calls = real(), 0
+            self.inner = real()
 
         def __getattr__(self, name):
             return getattr(self.inner, name)
 
         def encode(self, data):
-            self.calls += 1
-            if self.calls == 3:
+            Failing.calls += 1
+            if Failing.calls == 3:
                 raise fault
             return self.inner.encode(data)
 
     monkeypatch.setattr(encode.lameenc, "Encoder", Failing)
-    result = run("render", SHORT, "-o", out, "--engine", "fake", "--cache", tmp_path / "c")
+    # a fresh cache: the first render's islands are in the frame cache, so nothing is encoded
+    result = run("render", SHORT, "-o", out, "--engine", "fake", "--cache", tmp_path / "c2")
     assert result.exit_code == code
     assert message in result.output and "Traceback" not in result.output
     assert digest(mp3) == before and no_partial_files(out)
