@@ -24,7 +24,7 @@ import threading
 import warnings
 import wave
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -61,7 +61,7 @@ class _NotAFile(OSError):
 
 class PhraseCache:
     def __init__(self, voice: Voice, folder: Path | None = None, workers: int | None = None,
-                 timeout: float = PHRASE_TIMEOUT_S, min_per_worker: int = 100):
+                 timeout: float = PHRASE_TIMEOUT_S, min_per_worker: int = 20):
         self.voice = resolve(voice)
         """`voice` with the id of the voice that speaks (see speech.resolve)."""
         self.min_per_worker = min_per_worker
@@ -119,40 +119,60 @@ class PhraseCache:
         if not texts:
             return
         self.synthesized += len(texts)
-        # a worker process costs ~1.5 s to start (imports); it pays off from ~100 phrases
-        workers = min(self.workers, len(texts) // self.min_per_worker)
-        if workers < 2 or not runs_in_parallel(self.voice):
-            engine = open_engine(self.voice)
-            try:
+        processes = min(self.workers, len(texts) // self.min_per_worker)
+        engine = open_engine(self.voice)
+        try:
+            if processes < 2 or not runs_in_parallel(self.voice):
                 for text in texts:
                     yield text, self._make(engine, text)
                     progress(1)
-            finally:
-                _close(engine)
-            return
-        chunks = [texts[i::workers] for i in range(workers)]
+            else:
+                yield from self._shared(engine, texts, processes - 1, progress)
+        finally:
+            _close(engine)
+
+    def _shared(self, engine: Engine, texts: list[str], helpers: int, progress: Progress):
+        """`texts` made by this process from the front and by `helpers` worker processes
+        from the back, one phrase at a time, until they meet. A worker costs about a second
+        to start (imports, the engine); this process does not wait for it, so the workers
+        only ever save time: when the two meet, a phrase a worker has not finished is made
+        here too."""
         # "spawn", not fork: a forked copy of a running speech engine can deadlock.
-        context = multiprocessing.get_context("spawn")
-        made: set[str] = set()
+        pool = ProcessPoolExecutor(helpers, mp_context=multiprocessing.get_context("spawn"))
+        pending: dict[Future, str] = {}
+        front, back = 0, len(texts)
         try:
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for done, fault in pool.map(_make_many, [self] * workers, chunks):
-                    if fault and self.fault is None:
-                        self.fault = fault
-                        warnings.warn(CacheWarning(fault), stacklevel=2)
-                    for text, clip in done:
-                        made.add(text)
-                        yield text, clip
-                        progress(1)
-        except BrokenProcessPool:  # a worker could not start or died: finish in this process
-            engine = open_engine(self.voice)
-            try:
-                for text in texts:
-                    if text not in made:
-                        yield text, self._get_or_make(engine, text)
-                        progress(1)
-            finally:
-                _close(engine)
+            while front < back or pending:
+                while len(pending) < helpers and back > front + 1:
+                    back -= 1
+                    pending[pool.submit(_make_one, self, texts[back])] = texts[back]
+                if front < back:
+                    text, front = texts[front], front + 1
+                    yield text, self._make(engine, text)
+                    progress(1)
+                done = [f for f in pending if f.done()] if front < back else list(pending)
+                for future in done:
+                    text = pending.pop(future)
+                    yield text, self._from_worker(future, engine, text)
+                    progress(1)
+        finally:
+            # a worker still starting is not waited for
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _from_worker(self, future: Future, engine: Engine, text: str) -> np.ndarray:
+        """The clip a worker made, or made here: when the worker has not finished it yet
+        (it may not have started: its late copy of the same clip is only written to the
+        cache), or could not start at all."""
+        if not future.done():
+            return self._make(engine, text)
+        try:
+            clip, fault = future.result()
+        except BrokenProcessPool:
+            return self._get_or_make(engine, text)
+        if fault and self.fault is None:
+            self.fault = fault
+            warnings.warn(CacheWarning(fault), stacklevel=3)
+        return clip
 
     def _get_or_make(self, engine: Engine, text: str) -> np.ndarray:
         clip = self.get(text)  # a worker may have written it before it died
@@ -197,16 +217,19 @@ def _attempt(synthesize, text: str) -> tuple[bool, object]:
         return False, err
 
 
-def _make_many(cache: PhraseCache, texts: list[str]
-               ) -> tuple[list[tuple[str, np.ndarray]], str | None]:
-    """In a worker process: the clips, and the cache's fault for the parent to warn of."""
-    engine = open_engine(cache.voice)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", CacheWarning)
-            return [(text, cache._make(engine, text)) for text in texts], cache.fault
-    finally:
-        _close(engine)
+def _make_one(cache: PhraseCache, text: str) -> tuple[np.ndarray, str | None]:
+    """In a worker process: the clip, and the cache's fault for the parent to warn of. The
+    engine is opened once per worker and kept."""
+    global _worker_engine
+    if _worker_engine is None:
+        _worker_engine = open_engine(cache.voice)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CacheWarning)
+        return cache._make(_worker_engine, text), cache.fault
+
+
+_worker_engine: Engine | None = None
+"""A worker process's engine (see _make_one)."""
 
 
 def _close(engine: Engine) -> None:
