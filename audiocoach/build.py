@@ -15,12 +15,14 @@ import os
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from . import loader, sound
+from . import loader, parallel, sound
 from .atomic import atomic_write, write_text
 from .cache import PHRASE_TIMEOUT_S, PhraseCache, frame_folder
 from .compiler import Coaching, check_limits, compile_routine, estimate_seconds
@@ -30,7 +32,7 @@ from .export import synced
 from .export.page import page_html
 from .export.playlist import Entry, m3u8
 from .loader import load_routine
-from .mixer import BLOCK_SECONDS, block_count, mix, timeline
+from .mixer import BLOCK_SECONDS, block_count, mix, timeline, tones
 from .model import Level, Routine, slug
 from .music import BedMixer, load_bed
 from .phrases import catalog
@@ -42,6 +44,15 @@ from .tags import write_tags
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as phrases are made and blocks are encoded."""
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """A Progress that shows nothing (and, unlike a lambda, can be sent to a worker)."""
+
+
+def warm_up() -> None:
+    """What a worker process makes once, before its first render (parallel.pool's `warm`)."""
+    tones()
 
 
 class Claims:
@@ -110,6 +121,9 @@ class Options:
     """Write .lrc, .vtt and .srt beside the MP3 (and embed the LRC as USLT)."""
     language: str | None = None
     """The language to coach in (a supported tag) instead of the routine's own."""
+    workers: int | None = None
+    """How many cores to use (for the phrases, the MP3's islands, the sessions of a
+    program); None: all of them. The output is the same whatever the number."""
 
 
 @dataclass(frozen=True)
@@ -137,8 +151,14 @@ def speaker(routine: Routine, options: Options) -> Voice:
     return replace(options.voice, language=in_language(routine, options).language)
 
 
+def phrase_cache(routine: Routine, options: Options) -> PhraseCache:
+    """The phrase cache of the voice that says `routine` with `options`."""
+    return PhraseCache(speaker(routine, options), options.cache, workers=options.workers,
+                       timeout=options.phrase_timeout)
+
+
 def timed_script(routine: Routine, options: Options, cache: PhraseCache,
-                 progress: Progress = lambda *a: None) -> tuple[Script, dict]:
+                 progress: Progress = no_progress) -> tuple[Script, dict]:
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
     to make; timing with the real lengths can bring in a few more (a number no longer talked
     over by a form cue), so it repeats until every phrase it uses has its clip. A voice
@@ -174,7 +194,7 @@ def _measured(clips: dict, text: str) -> float:
 
 
 def render(routine_path: Path, out_dir: Path, options: Options = Options(),
-           progress: Progress = lambda *a: None, track: int | tuple[int, int] | None = None,
+           progress: Progress = no_progress, track: int | tuple[int, int] | None = None,
            claims: Claims | None = None) -> Rendered:
     """Render the routine file at `routine_path` into `out_dir/<title-slug>.mp3` and friends.
     Pass one `Claims` to every render of a run: a routine whose files another one of the run
@@ -204,7 +224,7 @@ def _track_names(titles: list[str]) -> list[str]:
 
 
 def render_routine(routine: Routine, out_dir: Path, options: Options = Options(),
-                   progress: Progress = lambda *a: None,
+                   progress: Progress = no_progress,
                    track: int | tuple[int, int] | None = None,
                    name: str | None = None, claims: Claims | None = None,
                    owner: str | None = None) -> Rendered:
@@ -213,9 +233,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     routine = in_language(routine, options)
     name = name or slug(routine.title)
     (claims or Claims()).claim_routine(routine, out_dir, options, name, owner)
-    cache = PhraseCache(speaker(routine, options), options.cache,
-                        timeout=options.phrase_timeout)
-    script, clips = timed_script(routine, options, cache, progress)
+    script, clips = timed_script(routine, options, phrase_cache(routine, options), progress)
     mp3, json_path = out_dir / f"{name}.mp3", out_dir / f"{name}.json"
     cover = options.cover or routine.cover
     _write_mp3(mp3, script, clips, options, progress, track=track,
@@ -290,7 +308,7 @@ def _encode(f: BinaryIO, script: Script, clips: dict, options: Options,
     try:
         encode_spliced(lambda a, b: line.span(a + start, b + start), line.sounds(start, end),
                        end - start, f, sr, options.bitrate, frame_folder(options.cache),
-                       progress=progress)
+                       workers=options.workers, progress=progress)
     except Unsafe:
         f.seek(0)
         f.truncate()
@@ -332,29 +350,52 @@ class _Planned(NamedTuple):
 
 
 def render_program(program: Program, out_dir: Path, options: Options = Options(),
-                   progress: Progress = lambda *a: None,
-                   claims: Claims | None = None) -> list[Rendered]:
+                   progress: Progress = no_progress, claims: Claims | None = None,
+                   executor: Executor | None = None) -> list[Rendered]:
     """Every session into `out_dir`, named by week and day so they sort, with a playlist in
     order and `program.md`, the table of what each session prescribes. Two sessions that
     would share a name (one day, same title) get distinct ones, with an OutputWarning; every
-    file is claimed before the first is written."""
+    file is claimed before the first is written.
+
+    With several workers (`options.workers`, default all cores) the sessions are rendered
+    side by side, one per process (each making the phrases it needs, kept in the shared
+    phrase cache), the longest first; the files are the same as one at a time. Pass
+    `executor` (parallel.pool) to use processes already started."""
     claims = claims or Claims()
     plan = _plan_sessions(program, session_names(program), out_dir, options, claims)
     claims.claim(program.path or f"the program '{program.title}'",
                  [out_dir / f"{slug(program.title)}.m3u8", out_dir / "program.md"])
-    done = []
-    for n, planned in enumerate(plan, 1):
-        rendered = render_routine(planned.session.routine, out_dir, planned.options,
-                                  track=(n, len(plan)), name=planned.name, claims=claims,
-                                  owner=planned.owner)
-        _write_session_json(rendered, program, planned, n)
-        done.append(rendered)
-        progress("program", n, len(program.sessions))
+    finished = [0]
+
+    def done(_i: int, _rendered: Rendered) -> None:
+        finished[0] += 1
+        progress("program", finished[0], len(plan))
+
+    with ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(parallel.pool(options.workers, len(plan)))
+        tasks = [(p if executor is None else p._replace(options=replace(p.options, workers=1)),
+                  out_dir, n, (program.title, len(plan))) for n, p in enumerate(plan, 1)]
+        # the longest (the last weeks, where doses have grown) first, so none is left alone
+        # at the end; run() gives the results back in the program's order
+        order = sorted(range(len(tasks)), key=lambda i: -plan[i].session.week)
+        rendered = parallel.run(_render_session, [tasks[i] for i in order], executor, done)
+        rendered = [r for _, r in sorted(zip(order, rendered, strict=True))]
     entries = [Entry(r.mp3.name, r.script.duration, p.title)
-               for r, p in zip(done, plan, strict=True)]
+               for r, p in zip(rendered, plan, strict=True)]
     write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
     write_text(out_dir / "program.md", table(program))
-    return done
+    return rendered
+
+
+def _render_session(planned: _Planned, out_dir: Path, n: int, place: tuple[str, int]
+                    ) -> Rendered:
+    """The files of the n-th session of the program `place` (its title, its number of
+    sessions), in a worker process or here."""
+    rendered = render_routine(planned.session.routine, out_dir, planned.options,
+                              track=(n, place[1]), name=planned.name, owner=planned.owner)
+    _write_session_json(rendered, place, planned, n)
+    return rendered
 
 
 def _plan_sessions(program: Program, names: list[str], out_dir: Path, options: Options,
@@ -375,14 +416,14 @@ def _plan_sessions(program: Program, names: list[str], out_dir: Path, options: O
     return plan
 
 
-def _write_session_json(rendered: Rendered, program: Program, planned: _Planned, n: int
-                        ) -> None:
+def _write_session_json(rendered: Rendered, place: tuple[str, int], planned: _Planned,
+                        n: int) -> None:
     """The session's script JSON again, with its title (already the MP3's title tag) and its
     place in the program (`session`, read by the feed writer)."""
     session = planned.session
     data = {**rendered.script.to_dict(), "session": {
-        "program": program.title, "week": session.week, "day": session.day, "number": n,
-        "sessions": len(program.sessions), "title": planned.title}}
+        "program": place[0], "week": session.week, "day": session.day, "number": n,
+        "sessions": place[1], "title": planned.title}}
     write_text(rendered.json, json.dumps(data, indent=1, ensure_ascii=False))
 
 

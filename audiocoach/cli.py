@@ -7,7 +7,7 @@ import json
 import re
 import warnings
 from collections.abc import Callable
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,15 +15,18 @@ from urllib.parse import quote
 import click
 
 from .atomic import write_text
+from .batch import load_manifest, run_batch, summary
 from .build import (
     Claims,
     Options,
     Rendered,
     in_language,
+    no_progress,
     render,
     render_program,
     speaker,
     timed_script,
+    warm_up,
 )
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, compile_routine
@@ -33,6 +36,7 @@ from .export.playlist import Entry, m3u8
 from .export.svg import timeline_svg
 from .loader import load_routine
 from .model import LEVELS, Routine, slug
+from .parallel import cores, pool, run
 from .phrases import SUPPORTED, normalise
 from .program import load_program, table
 from .progressbar import ProgressBar
@@ -175,6 +179,11 @@ mix_options = _stacked(
                  help="Skip the .lrc, .vtt and .srt files."))
 
 
+workers_option = click.option(
+    "--workers", type=click.IntRange(1), metavar="N",
+    help="How many cores to use (default: all); the files are the same whatever N.")
+
+
 def _options(given: dict[str, Any]) -> Options:
     """The library's Options from the shared options a command was given; the voice's engine,
     voice id and rate make its Voice (its language is the routine's, or --language)."""
@@ -301,6 +310,7 @@ def voices(engine: str, language: str | None) -> None:
 @click.option("--playlist", "playlist_name",
               help="Also write NAME.m3u8 listing every routine rendered, in order.")
 @artist_option
+@workers_option
 @click.option("--album", default=_OPTIONS["album"], show_default=True,
               help="The MP3's album tag.")
 def render_command(routines: tuple[str, ...], out: Path, playlist_name: str | None,
@@ -317,7 +327,7 @@ def _render_run(found: list[Found], out: Path, options: Options, playlist: str |
                 ) -> None:
     """Render each file into `out` (or its language folder there), a line for each; with
     `playlist`, also NAME.m3u8 of them all, in order. Every file of the run is claimed
-    before the first is written."""
+    before the first is written; several files are rendered side by side (--workers)."""
     claims = Claims()
     for f in found:
         claims.claim_routine(load_routine(f.path), out / f.folder, options)
@@ -325,17 +335,40 @@ def _render_run(found: list[Found], out: Path, options: Options, playlist: str |
     if playlist_path:
         claims.claim(f"the playlist '{playlist}'", [playlist_path])
     numbered = bool(playlist) and len(found) > 1
-    done = []
-    for track, f in enumerate(found, 1):
-        with ProgressBar(_plain(f.path.name)) as progress:
-            result = render(f.path, out / f.folder, options, progress, claims=claims,
-                            track=(track, len(found)) if numbered else None)
-        entry = result.mp3.relative_to(out).as_posix() if f.folder else result.mp3.name
-        done.append(Entry(entry, result.script.duration, result.script.title))
-        _echo_rendered(result)
+    tracks = [(track, len(found)) if numbered else None for track in range(1, len(found) + 1)]
+    with pool(options.workers, len(found)) as executor:
+        if executor is None:
+            results = []
+            for f, track in zip(found, tracks, strict=True):
+                with ProgressBar(_plain(f.path.name)) as progress:
+                    results.append(render(f.path, out / f.folder, options, progress,
+                                          track=track, claims=claims))
+                _echo_rendered(results[-1])
+        else:
+            inner = replace(options, workers=1)
+            with ProgressBar(f"{len(found)} routines") as progress:
+                progress("render", 0, len(found))
+                results = run(render, [(f.path, out / f.folder, inner, no_progress, track)
+                                       for f, track in zip(found, tracks, strict=True)],
+                              executor, _counter(progress, "render", len(found)))
+            for result in results:
+                _echo_rendered(result)
     if playlist_path:
-        write_text(playlist_path, m3u8(done))
+        write_text(playlist_path, m3u8([
+            Entry(r.mp3.relative_to(out).as_posix() if f.folder else r.mp3.name,
+                  r.script.duration, r.script.title)
+            for f, r in zip(found, results, strict=True)]))
         click.echo(f"playlist    {playlist_path}")
+
+
+def _counter(progress: ProgressBar, stage: str, total: int) -> Callable[[int, Any], None]:
+    """A done(i, result) for parallel.run that moves `progress` on by one each time."""
+    count = [0]
+
+    def done(_i: int, _result: Any) -> None:
+        count[0] += 1
+        progress(stage, count[0], total)
+    return done
 
 
 def _echo_rendered(result: Rendered) -> None:
@@ -352,16 +385,47 @@ def _echo_rendered(result: Rendered) -> None:
 @page_option
 @artist_option
 @language_option
+@workers_option
 def program_command(program_file: Path, out: Path | None, **given: Any) -> None:
     """Render every session of a program (weeks and days, with progression)."""
-    program = load_program(program_file, given["rate"])
-    out = out or OUTPUT / slug(program.title)
-    click.echo(table(program))
-    with ProgressBar(_plain(program.title)) as progress:
-        results = render_program(program, out, _options(given), progress)
+    options = _options(given)
+    # the worker processes start while the program and its routines are read
+    with pool(options.workers, cores(options.workers), warm=warm_up) as executor:
+        program = load_program(program_file, given["rate"])
+        out = out or OUTPUT / slug(program.title)
+        click.echo(table(program))
+        with ProgressBar(_plain(program.title)) as progress:
+            results = render_program(program, out, options, progress, executor=executor)
     for result in results:
         _echo_rendered(result)
     click.echo(f"program     {out / 'program.md'}")
+
+
+@main.command("batch")
+@click.argument("manifest", type=click.Path(path_type=Path))
+@_output_option("Folder for the jobs' folders (one per patient).", OUTPUT)
+@voice_options
+@bitrate_option
+@page_option
+@artist_option
+@click.option("--base-url", help="Where the output folder is served, e.g. "
+              "https://clinic.example/audio/: each job's folder gets its feed.xml.")
+@workers_option
+@click.option("--scheduler", metavar="ADDRESS", help="Run the jobs on this Dask cluster "
+              "(tcp://host:8786) instead of this machine's cores; needs audiocoach[cluster].")
+def batch_command(manifest: Path, out: Path, base_url: str | None, scheduler: str | None,
+                  **given: Any) -> None:
+    """Render a manifest of jobs (CSV or YAML: name, routine or program, level, coaching,
+    language), each into its own folder; up-to-date jobs are skipped."""
+    jobs = load_manifest(manifest)
+    with ProgressBar(_plain(manifest.name)) as progress:
+        progress("jobs", 0, len(jobs))
+        results = run_batch(jobs, out, _options(given), base_url, scheduler,
+                            _counter(progress, "jobs", len(jobs)))
+    for line in summary(results):
+        click.echo(_plain(line))
+    if any(r.status == "failed" for r in results):
+        raise click.exceptions.Exit(1)
 
 
 @main.command("feed")

@@ -1,0 +1,151 @@
+"""Work spread over this machine's cores, or over a Dask cluster: the same tasks, the same
+results, in the order they were given.
+
+A task is a top-level function and picklable arguments. `pool()` gives the executor to run
+them on: None (one task at a time, here: `--workers 1`), a process pool of this machine
+("spawn": a forked copy of a running speech engine can deadlock), or the executor of a Dask
+distributed client (`--scheduler ADDRESS`, the optional `cluster` extra). Both are
+`concurrent.futures` executors, so nothing here schedules, queues or talks to another
+machine itself.
+
+This process is one of the workers of a local pool: it has no second to lose starting.
+Inside a task everything runs on one core (`Options.workers = 1`): the task is already one
+of many. The warnings a task gives are carried back with its result and given again here,
+so they are shown as the command shows them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any
+
+from .errors import AudiocoachError
+
+CLUSTER_HINT = "pip install 'audiocoach[cluster]' (on this machine and on the workers)"
+
+
+def cores(workers: int | None) -> int:
+    """The number of tasks to run at once: `workers`, or this machine's core count."""
+    return max(1, workers or os.cpu_count() or 1)
+
+
+@contextmanager
+def pool(workers: int | None, tasks: int, scheduler: str | None = None,
+         warm: Callable[[], object] | None = None) -> Iterator[Executor | None]:
+    """The executor for `tasks` tasks: the Dask cluster at `scheduler` when given; else, to
+    use min(`workers`, tasks) cores, a pool of one process fewer (this process is the other
+    one: `run` gives it tasks too, and it needs no time to start); else None (run them
+    here, in turn). With `warm` (a top-level function), the processes start at once and
+    call it while this one goes on (reading the routines, say): a process takes about a
+    second to start and make what it makes once (the imports, the tones)."""
+    if scheduler:
+        with cluster(scheduler) as executor:
+            yield executor
+        return
+    n = min(cores(workers), tasks) - 1
+    if n < 1:
+        yield None
+        return
+    executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    if warm:
+        for _ in range(n):
+            executor.submit(warm)
+    try:
+        yield executor
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def cluster(address: str) -> Iterator[Executor]:
+    """The executor of the Dask distributed scheduler at `address` (tcp://host:8786)."""
+    try:
+        from distributed import Client
+    except ImportError as err:
+        raise AudiocoachError("--scheduler needs Dask distributed, which is not installed",
+                              hint=CLUSTER_HINT) from err
+    try:
+        client = Client(address, timeout=30, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise AudiocoachError(f"cannot reach the Dask scheduler at {address}: {err}",
+                              hint="start one with `dask scheduler` and workers with "
+                                   "`dask worker ADDRESS --nthreads 1`") from err
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+
+
+def run(task: Callable[..., Any], arguments: Iterable[tuple], executor: Executor | None,
+        done: Callable[[int, Any], None] = lambda i, result: None) -> list[Any]:
+    """task(*a) for each tuple `a` of `arguments`, on `executor` (None: here, in turn).
+    On a pool of this machine's processes this process takes tasks too, from the back of
+    the list while the pool takes them from the front, until they meet. done(i, result) is
+    called here as each finishes (in the order they finish); the results come back in the
+    order of `arguments`. An error in a task is raised here once the tasks already running
+    have finished (none is left half-done); those not started are cancelled."""
+    arguments = list(arguments)
+    results: list[Any] = [None] * len(arguments)
+    if executor is None:
+        for i, args in enumerate(arguments):
+            results[i] = task(*args)
+            done(i, results[i])
+        return results
+    futures = [executor.submit(_caught, task, args) for args in arguments]
+    reported: set[int] = set()
+
+    def report(i: int, result: Any) -> None:
+        results[i] = result
+        reported.add(i)
+        done(i, result)
+
+    try:
+        if isinstance(executor, ProcessPoolExecutor):
+            for i in reversed(range(len(futures))):
+                if not futures[i].cancel():
+                    break  # the pool has begun this one: the rest are its own
+                report(i, task(*arguments[i]))
+                for j, future in enumerate(futures):
+                    if j not in reported and future.done() and not future.cancelled():
+                        report(j, given(future.result()))
+        left = {f: i for i, f in enumerate(futures) if i not in reported and not f.cancelled()}
+        for future in as_completed(left):
+            report(left[future], given(future.result()))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for future in futures:  # let the running ones finish their files
+            if not future.cancelled():
+                try:
+                    future.result()
+                except BaseException:  # the first error is the one raised
+                    pass
+        raise
+    return results
+
+
+def _caught(task: Callable[..., Any], args: tuple) -> tuple[Any, list[Warning]]:
+    """task(*args) in a worker, with the project's warnings it gave (a cache it could not
+    use, a voice of another language, ...)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = task(*args)
+    return result, [w.message for w in caught if isinstance(w.message, Warning)
+                    and type(w.message).__module__.startswith("audiocoach")]
+
+
+def given(outcome: tuple[Any, list[Warning]]) -> Any:
+    """A task's result, its warnings given again in this process (where the same one from
+    several tasks is shown once)."""
+    result, caught = outcome
+    for message in caught:
+        warnings.warn(message, stacklevel=2)
+    return result
+
+
+__all__ = ["CLUSTER_HINT", "cluster", "cores", "pool", "run"]
