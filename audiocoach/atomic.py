@@ -8,6 +8,7 @@ files of a name that nobody holds (left by a killed run) can be told apart and r
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import secrets
@@ -47,12 +48,32 @@ def atomic_write(final: Path) -> Iterator[Path]:
 
 
 @contextmanager
-def atomic_file(final: Path) -> Iterator[Path]:
+def atomic_file(final: Path, first: bool = False) -> Iterator[Path]:
     """atomic_write for callers that handle file system errors themselves (the phrase
-    cache, which goes on without itself): an OSError is raised as it is."""
+    cache, which goes on without itself): an OSError is raised as it is. With `first`, an
+    existing `final` is kept and FileExistsError raised: of several processes writing one
+    name at once, exactly one wins, and the others can read what it wrote."""
     fd, tmp = _start(final)
-    with _finishing(fd, tmp, final):
+    with _finishing(fd, tmp, final, first):
         yield tmp
+
+
+def _rename_if_absent(tmp: Path, final: Path) -> None:
+    """Move `tmp` to `final`, or raise FileExistsError if `final` exists, in one step: a
+    hard link never replaces a name (and os.rename never does on Windows)."""
+    if os.name == "nt":
+        os.rename(tmp, final)
+        return
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: as near as it allows
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, "exists", str(final)) from None
+        os.replace(tmp, final)
+        return
+    tmp.unlink()
 
 
 def write_text(path: Path, text: str) -> None:
@@ -75,12 +96,16 @@ def _start(final: Path) -> tuple[int | None, Path]:
 
 
 @contextmanager
-def _finishing(fd: int | None, tmp: Path, final: Path) -> Iterator[None]:
-    """Rename `tmp` over `final` when the body succeeds, remove it when it fails; release
-    the lock (`fd`) either way."""
+def _finishing(fd: int | None, tmp: Path, final: Path, first: bool = False
+               ) -> Iterator[None]:
+    """Rename `tmp` over `final` (with `first`: only to a name not taken) when the body
+    succeeds, remove it when it fails; release the lock (`fd`) either way."""
     try:
         yield
-        os.replace(tmp, final)
+        if first:
+            _rename_if_absent(tmp, final)
+        else:
+            os.replace(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

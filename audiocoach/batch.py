@@ -28,6 +28,7 @@ import hashlib
 import json
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.metadata import version
@@ -215,7 +216,7 @@ def _job(r: Reader, line: int, row: dict[str, Field], path: Path) -> Job | None:
 
     before = len(r.problems)
     name = row.get("name", ("", 0, 0))[0]
-    if not name or not slug(name):
+    if not any(unicodedata.category(c)[0] in "LN" for c in name):
         problem("name", "a job needs a name with a letter or digit (it names its folder)")
     given = [k for k in ("routine", "program") if k in row]
     if len(given) != 1:
@@ -270,7 +271,7 @@ def run_batch(jobs: list[Job], out: Path, options: Options | None = None,
     cache = options.cache.resolve() if options.cache else None
     with parallel.pool(options.workers, len(jobs), scheduler) as executor:
         inner = replace(options, cache=cache,
-                        workers=None if executor is None else 1)
+                        workers=options.workers if executor is None else 1)
         return parallel.run(run_job, [(job, out, inner, base_url) for job in jobs],
                             executor, done)
 

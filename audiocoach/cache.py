@@ -186,8 +186,23 @@ class PhraseCache:
         except Exception as err:  # engines fail in their own ways; name the phrase
             raise EngineError(f"the {self.voice.engine} engine failed on the phrase "
                               f"'{text}': {err}", phrase=text) from err
+        return self._keep(text, clip)
+
+    def _keep(self, text: str, clip: np.ndarray) -> np.ndarray:
+        """Keep `clip` in the cache, unless another process has just kept its own clip of
+        the same phrase: then that one, so that every render of a run uses the same clip.
+        (eSpeak NG's samples for a phrase depend on what its process said before, so two
+        processes may make different, equally good, clips of one phrase.) A damaged entry
+        is replaced."""
+        path = self.path(text)
         try:
-            _write_clip(self.path(text), clip)
+            try:
+                _write_clip(path, clip, first=True)
+            except FileExistsError:
+                kept = _read_clip(path)
+                if kept is not None:
+                    return kept
+                _write_clip(path, clip)
         except OSError as err:  # the clip is good; only keeping it failed
             self._warn("write to", err)
         return clip
@@ -258,9 +273,10 @@ def _read_clip(path: Path) -> np.ndarray | None:
     return np.frombuffer(frames, dtype="<i2")
 
 
-def _write_clip(path: Path, clip: np.ndarray) -> None:
-    """Keep `clip` at `path` as a WAV file, written atomically (see atomic.py)."""
-    with atomic_file(path) as tmp, open(tmp, "wb") as f, wave.open(f, "wb") as wav:
+def _write_clip(path: Path, clip: np.ndarray, first: bool = False) -> None:
+    """Keep `clip` at `path` as a WAV file, written atomically (see atomic.py); with
+    `first`, only if there is no entry yet (else FileExistsError)."""
+    with atomic_file(path, first) as tmp, open(tmp, "wb") as f, wave.open(f, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
         wav.setframerate(sound.SAMPLE_RATE)

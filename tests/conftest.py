@@ -34,7 +34,8 @@ DATA = TESTS / "data"
 
 ENGINE_WORK = re.compile(r"""
     \brender(?:_program|_routine)?\(   # the library's renders
-  | ["'](?:render|program)["']         # the CLI's render and program commands
+  | ["'](?:render|program|batch)["']   # the CLI's render, program and batch commands
+  | \brun_batch\(                      # the library's batches
   | pyttsx3 | \breal_cache\b          # the default engine, or its phrase cache
   | ["']--voice["']                    # one of the engine's voices, by the CLI
 """, re.VERBOSE)

@@ -39,6 +39,22 @@ def test_damaged_entries_are_made_again(tmp_path):
     assert all(np.array_equal(healed[t], good[t]) for t in good)
 
 
+def test_the_clip_kept_first_is_the_one_every_render_uses(tmp_path):
+    """Two processes making one phrase at once may make different clips of it (eSpeak NG's
+    samples depend on what its process said before): the one kept first wins, and the
+    second process uses it too, so one run never mixes two clips of a phrase."""
+    first, second = PhraseCache(FAKE, tmp_path), PhraseCache(FAKE, tmp_path)
+    ours = np.arange(100, dtype=np.int16)
+    theirs = np.full(100, 7, dtype=np.int16)
+    assert np.array_equal(first._keep("go", ours), ours)
+    assert np.array_equal(second._keep("go", theirs), ours)
+    assert np.array_equal(PhraseCache(FAKE, tmp_path).get("go"), ours)
+    first.path("go").write_bytes(b"damaged")  # a damaged entry is no winner: replaced
+    assert np.array_equal(second._keep("go", theirs), theirs)
+    assert np.array_equal(PhraseCache(FAKE, tmp_path).get("go"), theirs)
+    assert not list(tmp_path.rglob("*.part"))
+
+
 def test_no_temporary_files_are_left(tmp_path):
     PhraseCache(FAKE, tmp_path).clips([f"phrase {i}" for i in range(40)])
     assert not list(tmp_path.rglob("*.part"))
