@@ -165,6 +165,8 @@ def _csv_jobs(r: Reader, path: Path, text: str) -> list[Job] | None:
     for col, name in enumerate(names, 1):
         if name not in COLUMNS:
             _at(r, 1, col, f"unknown column '{name}' (expected: {', '.join(COLUMNS)})")
+        elif name in names[:col - 1]:
+            _at(r, 1, col, f"the column '{name}' appears twice; each column appears once")
     if "name" not in names:
         _at(r, 1, None, "no 'name' column")
     rows = []

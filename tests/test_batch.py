@@ -60,6 +60,8 @@ REFUSED = {
                        "{m}:1:3: unknown column 'colour' (expected: name, routine, program, "
                        "level, coaching, language)"),
     "no-name-column": ("m.csv", "routine,level\nshort.yaml,easy\n", "{m}:1: no 'name' column"),
+    "column-twice": ("m.csv", "name,routine,level,level\nAna,short.yaml,easy,hard\n",
+                     "{m}:1:4: the column 'level' appears twice; each column appears once"),
     "routine-and-program": ("m.csv", HEADER + "Ana,short.yaml,program/two-weeks.yaml,,,\n",
                             "{m}:2: a job has a routine or a program, not both"),
     "neither": ("m.csv", HEADER + "Ana,,,easy,,\n",
