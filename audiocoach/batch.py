@@ -30,7 +30,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -71,8 +71,6 @@ Status = Literal["rendered", "up to date", "failed"]
 @dataclass(frozen=True)
 class Job:
     name: str
-    folder: str
-    """The folder it renders into, under the batch's output: the name's slug."""
     routine: Path | None = None
     program: Path | None = None
     level: Level | None = None
@@ -80,6 +78,11 @@ class Job:
     language: str | None = None
     where: str = ""
     """manifest:line, for messages."""
+
+    @property
+    def folder(self) -> str:
+        """The folder it renders into, under the batch's output: the name's slug."""
+        return slug(self.name)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,6 @@ class JobResult:
     """The bytes of all its files."""
     message: str = ""
     """Why it failed."""
-    files: tuple[str, ...] = field(default=())
 
 
 # -- the manifest ----------------------------------------------------------------------------
@@ -245,7 +247,7 @@ def _job(r: Reader, line: int, row: dict[str, Field], path: Path) -> Job | None:
                                 f"expected one of: {', '.join(SUPPORTED)}")
     if len(r.problems) > before:
         return None
-    return Job(name, slug(name), files.get("routine"), files.get("program"),
+    return Job(name, files.get("routine"), files.get("program"),
                cast(Level | None, row.get("level", (None,))[0]),
                cast(Coaching | None, row.get("coaching", (None,))[0]), language,
                f"{path}:{line}")
@@ -366,7 +368,7 @@ def _result(job: Job, status: Status, folder: Path, record: dict[str, Any], star
     files = record["files"]
     return JobResult(job, status, folder, time.perf_counter() - start,
                      int(record.get("duration_ms", 0)),
-                     sum(int(st[0]) for st in files.values()), files=tuple(files))
+                     sum(int(st[0]) for st in files.values()))
 
 
 def summary(results: list[JobResult]) -> Iterator[str]:

@@ -365,12 +365,6 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
     plan = _plan_sessions(program, session_names(program), out_dir, options, claims)
     claims.claim(program.path or f"the program '{program.title}'",
                  [out_dir / f"{slug(program.title)}.m3u8", out_dir / "program.md"])
-    finished = [0]
-
-    def done(_i: int, _rendered: Rendered) -> None:
-        finished[0] += 1
-        progress("program", finished[0], len(plan))
-
     with ExitStack() as stack:
         if executor is None:
             executor = stack.enter_context(parallel.pool(options.workers, len(plan)))
@@ -379,7 +373,8 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
         # the longest (the last weeks, where doses have grown) first, so none is left alone
         # at the end; run() gives the results back in the program's order
         order = sorted(range(len(tasks)), key=lambda i: -plan[i].session.week)
-        rendered = parallel.run(_render_session, [tasks[i] for i in order], executor, done)
+        rendered = parallel.run(_render_session, [tasks[i] for i in order], executor,
+                                parallel.counting(lambda n: progress("program", n, len(plan))))
         rendered = [r for _, r in sorted(zip(order, rendered, strict=True))]
     entries = [Entry(r.mp3.name, r.script.duration, p.title)
                for r, p in zip(rendered, plan, strict=True)]

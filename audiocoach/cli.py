@@ -36,7 +36,7 @@ from .export.playlist import Entry, m3u8
 from .export.svg import timeline_svg
 from .loader import load_routine
 from .model import LEVELS, Routine, slug
-from .parallel import cores, pool, run
+from .parallel import cores, counting, pool, run
 from .phrases import SUPPORTED, normalise
 from .program import load_program, table
 from .progressbar import ProgressBar
@@ -350,7 +350,7 @@ def _render_run(found: list[Found], out: Path, options: Options, playlist: str |
                 progress("render", 0, len(found))
                 results = run(render, [(f.path, out / f.folder, inner, no_progress, track)
                                        for f, track in zip(found, tracks, strict=True)],
-                              executor, _counter(progress, "render", len(found)))
+                              executor, counting(lambda n: progress("render", n, len(found))))
             for result in results:
                 _echo_rendered(result)
     if playlist_path:
@@ -359,16 +359,6 @@ def _render_run(found: list[Found], out: Path, options: Options, playlist: str |
                   r.script.duration, r.script.title)
             for f, r in zip(found, results, strict=True)]))
         click.echo(f"playlist    {playlist_path}")
-
-
-def _counter(progress: ProgressBar, stage: str, total: int) -> Callable[[int, Any], None]:
-    """A done(i, result) for parallel.run that moves `progress` on by one each time."""
-    count = [0]
-
-    def done(_i: int, _result: Any) -> None:
-        count[0] += 1
-        progress(stage, count[0], total)
-    return done
 
 
 def _echo_rendered(result: Rendered) -> None:
@@ -421,7 +411,7 @@ def batch_command(manifest: Path, out: Path, base_url: str | None, scheduler: st
     with ProgressBar(_plain(manifest.name)) as progress:
         progress("jobs", 0, len(jobs))
         results = run_batch(jobs, out, _options(given), base_url, scheduler,
-                            _counter(progress, "jobs", len(jobs)))
+                            counting(lambda n: progress("jobs", n, len(jobs))))
     for line in summary(results):
         click.echo(_plain(line))
     if any(r.status == "failed" for r in results):

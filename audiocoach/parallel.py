@@ -129,6 +129,17 @@ def run(task: Callable[..., Any], arguments: Iterable[tuple], executor: Executor
     return results
 
 
+def counting(report: Callable[[int], None]) -> Callable[[int, Any], None]:
+    """A `done` for run() that calls report(n) with how many tasks have finished so far
+    (they finish out of order, so the index of the last one would not do)."""
+    finished = [0]
+
+    def done(_i: int, _result: Any) -> None:
+        finished[0] += 1
+        report(finished[0])
+    return done
+
+
 def _caught(task: Callable[..., Any], args: tuple) -> tuple[Any, list[Warning]]:
     """task(*args) in a worker, with the project's warnings it gave (a cache it could not
     use, a voice of another language, ...)."""
@@ -148,4 +159,4 @@ def given(outcome: tuple[Any, list[Warning]]) -> Any:
     return result
 
 
-__all__ = ["CLUSTER_HINT", "cluster", "cores", "pool", "run"]
+__all__ = ["CLUSTER_HINT", "cluster", "cores", "counting", "pool", "run"]
