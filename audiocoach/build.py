@@ -370,9 +370,9 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
             executor = stack.enter_context(parallel.pool(options.workers, len(plan)))
         tasks = [(p if executor is None else p._replace(options=replace(p.options, workers=1)),
                   out_dir, n, (program.title, len(plan))) for n, p in enumerate(plan, 1)]
-        # the longest (the last weeks, where doses have grown) first, so none is left alone
-        # at the end; run() gives the results back in the program's order
-        order = sorted(range(len(tasks)), key=lambda i: -plan[i].session.week)
+        # the longest first, so no core is left alone with one at the end; run() gives the
+        # results back in the program's order
+        order = sorted(range(len(tasks)), key=lambda i: -plan[i].session.longest_ms)
         rendered = parallel.run(_render_session, [tasks[i] for i in order], executor,
                                 parallel.counting(lambda n: progress("program", n, len(plan))))
         rendered = [r for _, r in sorted(zip(order, rendered, strict=True))]

@@ -2,11 +2,11 @@
 results, in the order they were given.
 
 A task is a top-level function and picklable arguments. `pool()` gives the executor to run
-them on: None (one task at a time, here: `--workers 1`), a process pool of this machine
-("spawn": a forked copy of a running speech engine can deadlock), or the executor of a Dask
-distributed client (`--scheduler ADDRESS`, the optional `cluster` extra). Both are
-`concurrent.futures` executors, so nothing here schedules, queues or talks to another
-machine itself.
+them on: None (one task at a time, here: `--workers 1`), a `Pool` of this machine's
+processes, or the executor of a Dask distributed client (`--scheduler ADDRESS`, the
+optional `cluster` extra). Both are `concurrent.futures` executors: the processes, their
+queues and the cluster's scheduling are theirs; `run` only hands a local pool's processes
+the next task when they are free.
 
 This process is one of the workers of a local pool: it has no second to lose starting.
 Inside a task everything runs on one core (`Options.workers = 1`): the task is already one
@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
+import threading
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed, wait
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +35,15 @@ CLUSTER_HINT = "pip install 'audiocoach[cluster]' (on this machine and on the wo
 def cores(workers: int | None) -> int:
     """The number of tasks to run at once: `workers`, or this machine's core count."""
     return max(1, workers or os.cpu_count() or 1)
+
+
+class Pool(ProcessPoolExecutor):
+    """A pool of `processes` spawned processes of this machine ("spawn": a forked copy of a
+    running speech engine can deadlock)."""
+
+    def __init__(self, processes: int) -> None:
+        super().__init__(processes, mp_context=multiprocessing.get_context("spawn"))
+        self.processes = processes
 
 
 @contextmanager
@@ -51,7 +63,7 @@ def pool(workers: int | None, tasks: int, scheduler: str | None = None,
     if n < 1:
         yield None
         return
-    executor = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+    executor = Pool(n)
     if warm:
         for _ in range(n):
             executor.submit(warm)
@@ -84,49 +96,88 @@ def cluster(address: str) -> Iterator[Executor]:
 def run(task: Callable[..., Any], arguments: Iterable[tuple], executor: Executor | None,
         done: Callable[[int, Any], None] = lambda i, result: None) -> list[Any]:
     """task(*a) for each tuple `a` of `arguments`, on `executor` (None: here, in turn).
-    On a pool of this machine's processes this process takes tasks too, from the back of
-    the list while the pool takes them from the front, until they meet. done(i, result) is
-    called here as each finishes (in the order they finish); the results come back in the
-    order of `arguments`. An error in a task is raised here once the tasks already running
-    have finished (none is left half-done); those not started are cancelled."""
+    done(i, result) is called here as each finishes (in the order they finish); the results
+    come back in the order of `arguments`. An error in a task is raised here once the tasks
+    already running have finished (none is left half-done); those not started are not."""
     arguments = list(arguments)
     results: list[Any] = [None] * len(arguments)
-    if executor is None:
-        for i, args in enumerate(arguments):
-            results[i] = task(*args)
-            done(i, results[i])
-        return results
-    futures = [executor.submit(_caught, task, args) for args in arguments]
-    reported: set[int] = set()
 
     def report(i: int, result: Any) -> None:
         results[i] = result
-        reported.add(i)
         done(i, result)
 
-    try:
-        if isinstance(executor, ProcessPoolExecutor):
-            for i in reversed(range(len(futures))):
-                if not futures[i].cancel():
-                    break  # the pool has begun this one: the rest are its own
-                report(i, task(*arguments[i]))
-                for j, future in enumerate(futures):
-                    if j not in reported and future.done() and not future.cancelled():
-                        report(j, given(future.result()))
-        left = {f: i for i, f in enumerate(futures) if i not in reported and not f.cancelled()}
-        for future in as_completed(left):
-            report(left[future], given(future.result()))
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        for future in futures:  # let the running ones finish their files
-            if not future.cancelled():
-                try:
-                    future.result()
-                except BaseException:  # the first error is the one raised
-                    pass
-        raise
+    if executor is None:
+        for i, args in enumerate(arguments):
+            report(i, task(*args))
+    elif isinstance(executor, Pool):
+        _share(task, arguments, executor, report)
+    else:  # a Dask cluster: its scheduler places them
+        futures = {executor.submit(_caught, task, args): i for i, args in enumerate(arguments)}
+        try:
+            for future in as_completed(futures):
+                report(futures[future], given(future.result()))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            wait(futures)  # let the running ones finish their files
+            raise
     return results
+
+
+def _share(task: Callable[..., Any], arguments: list[tuple], executor: Pool,
+           report: Callable[[int, Any], None]) -> None:
+    """The tasks shared, in their order, between this process and the pool's: whoever is
+    free takes the next one. Each of the pool's processes has one task at a time (a thread
+    here hands it over and waits), so none is queued behind a busy process while another
+    is idle: given the longest first, they all end within about the last one's length."""
+    todo = deque(range(len(arguments)))  # popleft is atomic: the threads share it
+    finished: queue.SimpleQueue[tuple[int, bool, Any]] = queue.SimpleQueue()
+
+    def hand_over() -> None:
+        while True:
+            try:
+                i = todo.popleft()
+            except IndexError:
+                return
+            try:
+                finished.put((i, True, executor.submit(_caught, task, arguments[i]).result()))
+            except BaseException as err:  # raised in the caller's thread
+                finished.put((i, False, err))
+                return
+
+    threads = [threading.Thread(target=hand_over, daemon=True)
+               for _ in range(executor.processes)]
+    for thread in threads:
+        thread.start()
+    left = len(arguments)
+
+    def collect(block: bool) -> None:
+        nonlocal left
+        while left and (block or not finished.empty()):
+            i, ok, value = finished.get()
+            if not ok:
+                raise value
+            left -= 1
+            report(i, given(value))
+            block = False
+
+    try:
+        while True:
+            collect(block=False)
+            try:
+                i = todo.popleft()
+            except IndexError:
+                break
+            result = task(*arguments[i])
+            left -= 1
+            report(i, result)
+        while left:
+            collect(block=True)
+    except BaseException:
+        todo.clear()
+        for thread in threads:  # let the running ones finish their files
+            thread.join()
+        raise
 
 
 def counting(report: Callable[[int], None]) -> Callable[[int, Any], None]:

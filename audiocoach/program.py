@@ -80,6 +80,9 @@ class Session:
     routine: Routine
     level: Level
     coaching: Coaching
+    longest_ms: int = 0
+    """How long it lasts at most (the limits' check, with the slowest speech): a program's
+    longest sessions are rendered first, so no core is left alone with one at the end."""
 
     @property
     def name(self) -> str:
@@ -190,19 +193,20 @@ def _session(r: Reader, week: int, planned: _Planned, rules: Progression, rate: 
     coaching = cast(Coaching, _nth(rules["coaching"], week, "standard"))
     session = Session(week, int(planned.day.low),
                       dosed_for_week(planned.routine, week, rules, level), level, coaching)
-    _check_limits(r, session, planned.node, rate)
-    return session
+    return replace(session, longest_ms=_check_limits(r, session, planned.node, rate))
 
 
-def _check_limits(r: Reader, session: Session, node: yaml.Node, rate: int) -> None:
+def _check_limits(r: Reader, session: Session, node: yaml.Node, rate: int) -> int:
     """The session as it will be rendered (progressed, at its level and coaching) is within
     the limits render checks (4 hours, an hour of distinct speech, ...): a program that grows
-    past them is refused when it is loaded, not after rendering its first weeks."""
+    past them is refused when it is loaded, not after rendering its first weeks. Returns
+    how long it lasts at most."""
     try:
-        check_limits(session.routine, session.level, session.coaching, rate)
+        return check_limits(session.routine, session.level, session.coaching, rate).duration_ms
     except RoutineError as err:
         for p in err.problems:
             r.problem(node, f"week {session.week} day {session.day}: {p}")
+        return 0
 
 
 def _progression(r: Reader, node: yaml.Node | None) -> Progression:

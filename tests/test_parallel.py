@@ -24,6 +24,14 @@ def slow_square(x: int) -> int:
     return x * x
 
 
+def where(i: int) -> tuple[int, int, float]:
+    """The task's number, the process it ran in and when it began (the clock is the
+    machine's), after long enough to share them out."""
+    began = time.monotonic()
+    time.sleep(0.05)
+    return i, os.getpid(), began
+
+
 def fails_away_from(caller: int, i: int) -> int:
     """Raises OutputError (with a hint) when run in a process other than `caller`."""
     time.sleep(0.05)
@@ -62,6 +70,21 @@ def test_results_come_back_in_the_order_of_the_arguments(n):
                                lambda i, result: finished.append((i, result)))
     assert results == [0, 1, 4, 9, 16, 25]
     assert sorted(finished) == [(i, i * i) for i in range(6)]  # once per task
+
+
+def test_every_process_takes_the_next_task_in_the_order_given():
+    """Whoever is free takes the next task (the longest first, as a program gives them), so
+    none waits behind a busy process: each process runs its tasks in their order, and both
+    run some."""
+    with parallel.pool(workers=2, tasks=10) as executor:
+        results = parallel.run(where, [(i,) for i in range(10)], executor)
+    assert [i for i, _, _ in results] == list(range(10))
+    by_process: dict[int, list[int]] = {}
+    for i, pid, _ in sorted(results, key=lambda r: r[2]):
+        by_process.setdefault(pid, []).append(i)
+    assert len(by_process) == 2 and os.getpid() in by_process
+    for taken in by_process.values():
+        assert taken == sorted(taken)
 
 
 def test_an_error_in_a_worker_is_raised_in_the_caller_with_its_message_and_hint():
