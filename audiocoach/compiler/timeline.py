@@ -55,6 +55,7 @@ class _Timeline:
         self.warnings: list[str] = []
         self.tags = _Tags()
         self.where = ""  # "line:col: Exercise" for warnings
+        self._lengths: dict[str, int] = {}  # by text: the counts are said hundreds of times
 
     def free_at(self) -> int:
         """Where the next phrase may start: `now`, or a pause after the last phrase."""
@@ -94,7 +95,10 @@ class _Timeline:
 
     def ms(self, text: str) -> int:
         """How long `text` takes to say, in whole milliseconds (at least one)."""
-        return max(1, math.ceil(self.durations(text) * 1000))
+        length = self._lengths.get(text)
+        if length is None:
+            length = self._lengths[text] = max(1, math.ceil(self.durations(text) * 1000))
+        return length
 
     def mark(self) -> _Mark:
         """Where the timeline is now, to try a layout and `rewind` if it does not fit."""

@@ -108,6 +108,7 @@ class Catalog:
         self.language = lang
         self.table = table
         self.grammar = grammar
+        self._before_noun: dict[tuple[int, str | None], str] = {}  # a workout counts a lot
 
     def is_breath_phase(self, name: str) -> bool:
         """Whether a tempo phase called `name` is breathing in or out, in this language or
@@ -134,7 +135,7 @@ class Catalog:
 
     def words(self, n: float) -> str:
         """12 -> 'twelve': the counting form ('eins', 'uno', not 'ein', 'un')."""
-        return num2words(int(n), lang=self.language.num2words)
+        return _spelled(int(n), self.language.num2words)
 
     def plural(self, n: float, unit: str) -> str:
         """(1, 'reps') -> 'one rep'; (10, 'reps') -> 'ten reps'; the number agrees with the
@@ -142,7 +143,10 @@ class Catalog:
         one, many = self.phrase_list(unit)
         if int(n) == 1:
             return one
-        return f"{self.grammar.number(int(n), self.grammar.GENDERS.get(unit))} {many}"
+        key = (int(n), self.grammar.GENDERS.get(unit))
+        if key not in self._before_noun:
+            self._before_noun[key] = self.grammar.number(*key)
+        return f"{self._before_noun[key]} {many}"
 
     def say_seconds(self, seconds: float) -> str:
         """30 -> 'thirty seconds', 90 -> 'one minute thirty'."""
@@ -215,6 +219,12 @@ class Catalog:
             elif "{" not in value:
                 out.add(value)
         return out
+
+
+@cache
+def _spelled(n: int, lang: str) -> str:
+    """num2words, once per number and language: a workout counts to ten hundreds of times."""
+    return num2words(n, lang=lang)
 
 
 @cache
