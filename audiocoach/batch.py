@@ -31,7 +31,6 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, cast
 from urllib.parse import quote
@@ -334,6 +333,8 @@ def _key(job: Job, model: Routine | Program, options: Options, base_url: str | N
     for routine in routines:
         inputs += [routine.cover, routine.music]
     files = [(str(p), _stat(Path(p))) for p in inputs if p is not None and Path(p).is_file()]
+    from importlib.metadata import version  # 30 ms to import, for the one key
+
     text = repr((version("audiocoach"), replace(job, where=""), made_with, model, files,
                  base_url))
     return hashlib.sha256(text.encode()).hexdigest()

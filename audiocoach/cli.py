@@ -1,5 +1,9 @@
 """The click CLI: each command parses options, calls one library function and prints.
-Every AudiocoachError becomes a clean message and exit code here, in one place."""
+Every AudiocoachError becomes a clean message and exit code here, in one place.
+
+The modules only some commands use (batch, feed, schema, serve, svg) are imported by those
+commands: every command starts with the imports of all of them otherwise, and a render's
+time is counted from the process's start."""
 
 from __future__ import annotations
 
@@ -15,7 +19,6 @@ from urllib.parse import quote
 import click
 
 from .atomic import write_text
-from .batch import load_manifest, run_batch, summary
 from .build import (
     Claims,
     Options,
@@ -31,18 +34,14 @@ from .build import (
 from .cache import CacheWarning, PhraseCache
 from .compiler import COACHING, compile_routine
 from .errors import AudiocoachError, OutputWarning, Problem, RoutineError
-from .export.feed import write_feed
 from .export.playlist import Entry, m3u8
-from .export.svg import timeline_svg
 from .loader import load_routine
 from .model import LEVELS, Routine, slug
 from .parallel import cores, counting, pool, run
 from .phrases import SUPPORTED, normalise
 from .program import load_program, table
 from .progressbar import ProgressBar
-from .schema import routine_schema
 from .script import Script, cue_sheet, duration_text
-from .serve import lan_address, make_server
 from .speech import ENGINES, Voice, VoiceWarning, list_voices
 from .starter import example_titles, write_new
 from .validate import Found, Listed, check_files, check_render, find_routines, list_folder
@@ -220,6 +219,8 @@ def check(routines: tuple[str, ...]) -> None:
 @language_option
 def script(routine: Path, fmt: str, estimate: bool, **given: Any) -> None:
     """Print the timed script: every cue with its start time."""
+    from .export.svg import timeline_svg
+
     result = _timed(load_routine(routine), _options(given), estimate)
     shown = {"text": cue_sheet, "json": Script.to_json, "svg": timeline_svg}[fmt](result)
     click.echo(_plain(shown), nl=fmt == "json")
@@ -283,6 +284,8 @@ def new_command(name: str | None, example: str | None, out: Path,
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of routine files (for editors)."""
+    from .schema import routine_schema
+
     click.echo(json.dumps(routine_schema(), indent=2))
 
 
@@ -407,6 +410,8 @@ def batch_command(manifest: Path, out: Path, base_url: str | None, scheduler: st
                   **given: Any) -> None:
     """Render a manifest of jobs (CSV or YAML: name, routine or program, level, coaching,
     language), each into its own folder; up-to-date jobs are skipped."""
+    from .batch import load_manifest, run_batch, summary
+
     jobs = load_manifest(manifest)
     with ProgressBar(_plain(manifest.name)) as progress:
         progress("jobs", 0, len(jobs))
@@ -425,6 +430,8 @@ def batch_command(manifest: Path, out: Path, base_url: str | None, scheduler: st
 @click.option("--title", help="The podcast's title (default: from the folder name).")
 def feed_command(folder: Path, base_url: str, title: str | None) -> None:
     """Write FOLDER/feed.xml, a podcast feed of the workouts in it."""
+    from .export.feed import write_feed
+
     click.echo(write_feed(folder, base_url, title))
 
 
@@ -436,6 +443,9 @@ def feed_command(folder: Path, base_url: str, title: str | None) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve_command(folder: Path, host: str | None, port: int) -> None:
     """Serve FOLDER (read-only) so a phone on the same network can subscribe to its feed."""
+    from .export.feed import write_feed
+    from .serve import lan_address, make_server
+
     host = host or lan_address()
     server = make_server(folder, host, port)
     url = f"http://{host}:{server.server_address[1]}/"

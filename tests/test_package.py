@@ -26,3 +26,19 @@ def test_the_patterns_match_only_what_they_should():
     patterns = _package_data()
     assert any(fnmatch("export/templates/page.js", p) for p in patterns)
     assert not any(fnmatch("export/page.js", p) for p in patterns)
+
+
+def test_the_command_line_starts_without_what_only_some_commands_use():
+    """Every command's time counts from the process's start: importing the CLI must not
+    import the cluster, the server, the feed, music decoding or loudness analysis."""
+    import subprocess
+    import sys
+
+    heavy = ["distributed", "http.server", "miniaudio", "pyloudnorm", "scipy",
+             "audiocoach.batch", "audiocoach.export.feed", "audiocoach.schema",
+             "audiocoach.serve"]
+    code = ("import sys, audiocoach.cli; "
+            f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=True)
+    assert result.stdout.split() == []
