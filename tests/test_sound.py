@@ -117,3 +117,17 @@ def test_tones_have_their_length_notes_and_soft_edges(name, notes):
         peak = np.fft.rfftfreq(len(part), 1 / SAMPLE_RATE)[np.argmax(spectrum)]
         assert abs(peak - freq) < 15, (name, peak, freq)
 
+
+
+@pytest.mark.parametrize("freq,ms", [(523, 300), (880, 250), (784, 1)])
+def test_a_tone_note_is_pydubs_sine_sample_for_sample(freq, ms):
+    """The notes are made by numpy, to the sample what pydub's (per-sample) generator makes."""
+    from pydub.generators import Sine
+
+    from audiocoach.sound import _sine
+
+    made = _sine(freq, ms, -20.0)
+    pydubs = Sine(freq, sample_rate=SAMPLE_RATE).to_audio_segment(ms, volume=-20.0)
+    assert (made.frame_rate, made.sample_width, made.channels) == \
+        (pydubs.frame_rate, pydubs.sample_width, pydubs.channels)
+    assert made.raw_data == pydubs.raw_data
