@@ -10,7 +10,6 @@ it wrote itself. The podcast feed of a folder of renders is written by export/fe
 
 from __future__ import annotations
 
-import json
 import os
 import unicodedata
 import warnings
@@ -227,9 +226,10 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
                    progress: Progress = no_progress,
                    track: int | tuple[int, int] | None = None,
                    name: str | None = None, claims: Claims | None = None,
-                   owner: str | None = None) -> Rendered:
+                   owner: str | None = None, session: dict | None = None) -> Rendered:
     """`track` is (n, total) for one of several (TRCK "n/N"; none when total is 1); a bare n
-    is written as it is. The routine is said in `options.language`, when given."""
+    is written as it is. The routine is said in `options.language`, when given. `session`
+    (a program's session: its place in the program) goes into the script's JSON."""
     routine = in_language(routine, options)
     name = name or slug(routine.title)
     (claims or Claims()).claim_routine(routine, out_dir, options, name, owner)
@@ -238,7 +238,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     cover = options.cover or routine.cover
     _write_mp3(mp3, script, clips, options, progress, track=track,
                music=options.music or routine.music, cover=cover)
-    write_text(json_path, script.to_json())
+    write_text(json_path, script.to_json(session=session) if session else script.to_json())
     tracks = _write_tracks(script, clips, out_dir, options, progress,
                            cover=cover) if options.split else []
     _write_exports(script, mp3, name, options, tracks)
@@ -387,10 +387,12 @@ def _render_session(planned: _Planned, out_dir: Path, n: int, place: tuple[str, 
                     ) -> Rendered:
     """The files of the n-th session of the program `place` (its title, its number of
     sessions), in a worker process or here."""
-    rendered = render_routine(planned.session.routine, out_dir, planned.options,
-                              track=(n, place[1]), name=planned.name, owner=planned.owner)
-    _write_session_json(rendered, place, planned, n)
-    return rendered
+    session = planned.session
+    # its title (already the MP3's title tag) and its place, read by the feed writer
+    place_in_program = {"program": place[0], "week": session.week, "day": session.day,
+                        "number": n, "sessions": place[1], "title": planned.title}
+    return render_routine(session.routine, out_dir, planned.options, track=(n, place[1]),
+                          name=planned.name, owner=planned.owner, session=place_in_program)
 
 
 def _plan_sessions(program: Program, names: list[str], out_dir: Path, options: Options,
@@ -409,17 +411,6 @@ def _plan_sessions(program: Program, names: list[str], out_dir: Path, options: O
         claims.claim_routine(session.routine, out_dir, session_options, name, owner)
         plan.append(_Planned(session, session_options, name, owner, title))
     return plan
-
-
-def _write_session_json(rendered: Rendered, place: tuple[str, int], planned: _Planned,
-                        n: int) -> None:
-    """The session's script JSON again, with its title (already the MP3's title tag) and its
-    place in the program (`session`, read by the feed writer)."""
-    session = planned.session
-    data = {**rendered.script.to_dict(), "session": {
-        "program": place[0], "week": session.week, "day": session.day, "number": n,
-        "sessions": place[1], "title": planned.title}}
-    write_text(rendered.json, json.dumps(data, indent=1, ensure_ascii=False))
 
 
 def session_names(program: Program) -> list[str]:

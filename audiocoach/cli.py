@@ -222,7 +222,9 @@ def script(routine: Path, fmt: str, estimate: bool, **given: Any) -> None:
     from .export.svg import timeline_svg
 
     result = _timed(load_routine(routine), _options(given), estimate)
-    shown = {"text": cue_sheet, "json": Script.to_json, "svg": timeline_svg}[fmt](result)
+    show: dict[str, Callable[[Script], str]] = {"text": cue_sheet, "json": Script.to_json,
+                                                "svg": timeline_svg}
+    shown = show[fmt](result)
     click.echo(_plain(shown), nl=fmt == "json")
 
 
