@@ -370,17 +370,38 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
             executor = stack.enter_context(parallel.pool(options.workers, len(plan)))
         tasks = [(p if executor is None else p._replace(options=replace(p.options, workers=1)),
                   out_dir, n, (program.title, len(plan))) for n, p in enumerate(plan, 1)]
-        # the longest first, so no core is left alone with one at the end; run() gives the
-        # results back in the program's order
-        order = sorted(range(len(tasks)), key=lambda i: -plan[i].session.longest_ms)
+        order = render_order([p.session for p in plan],
+                             1 if executor is None else parallel.cores(options.workers))
         rendered = parallel.run(_render_session, [tasks[i] for i in order], executor,
                                 parallel.counting(lambda n: progress("program", n, len(plan))))
-        rendered = [r for _, r in sorted(zip(order, rendered, strict=True))]
+        rendered = [r for _, r in sorted(zip(order, rendered, strict=True))]  # program order
     entries = [Entry(r.mp3.name, r.script.duration, p.title)
                for r, p in zip(rendered, plan, strict=True)]
     write_text(out_dir / f"{slug(program.title)}.m3u8", m3u8(entries))
     write_text(out_dir / "program.md", table(program))
     return rendered
+
+
+def render_order(sessions: list[Session], at_once: int) -> list[int]:
+    """The order to render `sessions` in, `at_once` at a time: the longest first, so that no
+    core is left alone with a long one at the end; but never a session of the same routine
+    as one of the `at_once - 1` before it, when another is left. Those are rendered at the
+    same time, and two sessions of one routine (weeks apart, dosed alike) would each make
+    the phrases they share and the cache does not have yet: twice the synthesis."""
+    left = sorted(range(len(sessions)), key=lambda i: -sessions[i].longest_ms)
+    order: list[int] = []
+    while left:
+        recent = {_routine_of(sessions[i]) for i in order[len(order) - at_once + 1:]} \
+            if at_once > 1 else set()
+        pick = next((i for i in left if _routine_of(sessions[i]) not in recent), left[0])
+        order.append(pick)
+        left.remove(pick)
+    return order
+
+
+def _routine_of(session: Session) -> str:
+    """Which routine a session is of (its file; its title when it has none)."""
+    return session.routine.path or session.routine.title
 
 
 def _render_session(planned: _Planned, out_dir: Path, n: int, place: tuple[str, int]

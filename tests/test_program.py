@@ -55,3 +55,24 @@ def test_a_program_naming_a_missing_routine(tmp_path):
     result = CliRunner().invoke(main, ["program", str(bad), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert f"{bad}:5:14: the routine" in result.output and "no such file" in result.output
+
+
+def test_sessions_render_longest_first_but_not_beside_one_of_the_same_routine():
+    """Rendered at the same time, two sessions of one routine would both make the phrases
+    the cache does not have yet; the order keeps them apart while it can."""
+    from dataclasses import replace
+
+    from audiocoach.build import render_order
+    from audiocoach.loader import load_routine
+    from audiocoach.program import Session
+
+    routine = load_routine(DATA / "short.yaml")
+    a, b = replace(routine, path="a.yaml"), replace(routine, path="b.yaml")
+    sessions = [Session(1, 1, b, "easy", "standard", longest_ms=20),
+                Session(1, 2, a, "easy", "standard", longest_ms=50),
+                Session(2, 1, a, "easy", "standard", longest_ms=40),
+                Session(2, 2, b, "easy", "standard", longest_ms=10),
+                Session(3, 1, a, "easy", "standard", longest_ms=30)]
+    assert render_order(sessions, 1) == [1, 2, 4, 0, 3]  # one at a time: longest first
+    assert render_order(sessions, 2) == [1, 0, 2, 3, 4]  # a b a b a
+    assert sorted(render_order(sessions, 3)) == list(range(5))
