@@ -391,8 +391,8 @@ def render_order(sessions: list[Session], at_once: int) -> list[int]:
     left = sorted(range(len(sessions)), key=lambda i: -sessions[i].longest_ms)
     order: list[int] = []
     while left:
-        recent = {_routine_of(sessions[i]) for i in order[len(order) - at_once + 1:]} \
-            if at_once > 1 else set()
+        recent = {_routine_of(sessions[i])
+                  for i in order[max(0, len(order) - at_once + 1):]} if at_once > 1 else set()
         pick = next((i for i in left if _routine_of(sessions[i]) not in recent), left[0])
         order.append(pick)
         left.remove(pick)

@@ -75,4 +75,10 @@ def test_sessions_render_longest_first_but_not_beside_one_of_the_same_routine():
                 Session(3, 1, a, "easy", "standard", longest_ms=30)]
     assert render_order(sessions, 1) == [1, 2, 4, 0, 3]  # one at a time: longest first
     assert render_order(sessions, 2) == [1, 0, 2, 3, 4]  # a b a b a
-    assert sorted(render_order(sessions, 3)) == list(range(5))
+    # four at a time: not beside any of the three before it, while another routine is left
+    c = replace(routine, path="c.yaml")
+    four = [Session(1, 1, a, "easy", "standard", longest_ms=50),
+            Session(1, 2, a, "easy", "standard", longest_ms=40),
+            Session(1, 3, b, "easy", "standard", longest_ms=30),
+            Session(2, 1, c, "easy", "standard", longest_ms=20)]
+    assert render_order(four, 4) == [0, 2, 3, 1]
