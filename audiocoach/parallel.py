@@ -111,7 +111,7 @@ def run(task: Callable[..., Any], arguments: Iterable[tuple], executor: Executor
             report(i, task(*args))
     elif isinstance(executor, Pool):
         _share(task, arguments, executor, report)
-    else:  # a Dask cluster: its scheduler places them
+    else:  # a Dask cluster's (or any other executor): its scheduler places them
         futures = {executor.submit(_caught, task, args): i for i, args in enumerate(arguments)}
         try:
             for future in as_completed(futures):
