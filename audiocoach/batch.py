@@ -39,10 +39,10 @@ import yaml
 
 from . import parallel
 from .atomic import write_text
-from .build import Options, render_program, render_routine
+from .build import Claims, Options, render_program, render_routine
 from .errors import AudiocoachError, Problem, RoutineError
+from .export.feed import COVERS, chapters_name, write_feed
 from .export.feed import base_url as checked_base_url
-from .export.feed import write_feed
 from .format import MAX_FILE_BYTES, Key
 from .loader import load_routine
 from .model import COACHING, LEVELS, Coaching, Level, Routine, slug
@@ -308,18 +308,23 @@ def _run(job: Job, folder: Path, options: Options, base_url: str | None, start: 
     record = _record(folder)
     if record.get("key") == key and _unchanged(folder, record):
         return _result(job, "up to date", folder, record, start)
+    claims = Claims()
     if isinstance(model, Program):
-        rendered = render_program(model, folder, options)
+        rendered = render_program(model, folder, options, claims=claims)
         title = model.title
     else:
-        rendered = [render_routine(model, folder, options)]
+        rendered = [render_routine(model, folder, options, claims=claims)]
         title = rendered[0].script.title
+    written = [p.name for p in claims.paths()]
+    if base_url is not None:
+        written += _feed_files(written)
+    _remove_stale(folder, record, written)
     if base_url is not None:
         write_feed(folder, f"{base_url.rstrip('/')}/{quote(job.folder)}/",
                    f"{job.name}: {title}")
     record = {"key": key, "duration_ms": sum(r.script.duration_ms for r in rendered),
-              "files": {p.name: _stat(p) for p in sorted(folder.iterdir())
-                        if p.is_file() and p.name != STAMP and not p.name.startswith(".")}}
+              "files": {name: _stat(folder / name) for name in sorted(written)
+                        if (folder / name).is_file()}}
     write_text(folder / STAMP, json.dumps(record, indent=1))
     return _result(job, "rendered", folder, record, start)
 
@@ -362,6 +367,28 @@ def _unchanged(folder: Path, record: dict[str, Any]) -> bool:
             _stat(folder / name) == list(st) for name, st in record["files"].items())
     except (OSError, TypeError, ValueError):
         return False
+
+
+def _feed_files(written: list[str]) -> list[str]:
+    """What write_feed writes in a job's folder: feed.xml, and beside each of the job's MP3s
+    its chapters and (when it has one) its cover."""
+    stems = [name.removesuffix(".mp3") for name in written if name.endswith(".mp3")]
+    return ["feed.xml"] + [chapters_name(Path(f"{stem}.mp3")) for stem in stems] + \
+        [stem + ext for stem in stems for ext in COVERS.values()]
+
+
+def _remove_stale(folder: Path, record: dict[str, Any], written: list[str]) -> None:
+    """Remove what the job's last render wrote and this one did not (a session of a routine
+    since retitled, the feed of a run with --base-url): each only if it is as that render
+    left it, so a file somebody changed since, or put there, stays."""
+    for name, st in record.get("files", {}).items():
+        if name in written or not isinstance(name, str) or Path(name).name != name:
+            continue
+        try:
+            if _stat(folder / name) == list(st):
+                (folder / name).unlink()
+        except (OSError, TypeError, ValueError):
+            pass  # gone already, or not the file it was: left as it is
 
 
 def _result(job: Job, status: Status, folder: Path, record: dict[str, Any], start: float

@@ -81,6 +81,10 @@ class Claims:
         for key, path in mine.items():
             self._owners.setdefault(key, (owner, path))
 
+    def paths(self) -> list[Path]:
+        """Every file claimed, in the order claimed."""
+        return [path for _, path in self._owners.values()]
+
     def claim_routine(self, routine: Routine, out_dir: Path, options: Options,
                       name: str | None = None, owner: str | None = None) -> None:
         """Claim every file render_routine writes for `routine` (owner: its file)."""

@@ -2,6 +2,7 @@
 (and a feed) per patient, failed jobs told while the others go on, and up-to-date jobs
 skipped."""
 
+import os
 import re
 import shutil
 from dataclasses import replace
@@ -258,3 +259,29 @@ def test_jobs_run_on_a_dask_cluster_make_the_files_made_here(folder):
         assert (a.status, b.status) == ("rendered", "rendered"), (a.message, b.message)
         assert a.folder == folder / "cluster" / a.job.folder
         assert (a.folder / MP3).read_bytes() == (b.folder / MP3).read_bytes(), a.job.name
+
+
+def test_a_job_rendered_again_removes_what_it_no_longer_makes_but_not_what_others_did(
+        folder, cache):
+    """The routine is retitled and the feed dropped: the old MP3 and its files, and the
+    feed with its chapters, go; a file somebody put in the folder stays, and so does one of
+    the old files that somebody changed since."""
+    shutil.copy(folder / "short.yaml", folder / "ana.yaml")
+    manifest = write(folder / "jobs.csv", "name,routine\nAna Silva,ana.yaml\n")
+    out, options = folder / "out", Options(voice=Voice("fake"), cache=cache, workers=1)
+    job = out / "ana-silva"
+    first = run_batch(load_manifest(manifest), out, options, base_url="https://x.example/")
+    assert first[0].status == "rendered", first[0].message
+    assert {MP3, "feed.xml", "short-test-routine.chapters.json"} <= set(os.listdir(job))
+    (job / "notes.txt").write_text("the patient's own notes")
+    with (job / "short-test-routine.lrc").open("a") as lrc:
+        lrc.write("[99:00.00] edited by hand\n")
+    routine = folder / "ana.yaml"
+    routine.write_text(routine.read_text(encoding="utf-8").replace(
+        "title: Short test routine", "title: Ana routine"), encoding="utf-8")
+    again = run_batch(load_manifest(manifest), out, options)
+    assert again[0].status == "rendered", again[0].message
+    assert set(os.listdir(job)) == {
+        ".audiocoach-job.json", "notes.txt", "short-test-routine.lrc",
+        *(f"ana-routine.{ext}" for ext in ("mp3", "json", "m3u8", "lrc", "vtt", "srt"))}
+    assert run_batch(load_manifest(manifest), out, options)[0].status == "up to date"
