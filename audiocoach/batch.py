@@ -53,6 +53,9 @@ from .yamldoc import Reader, load_file
 
 STAMP = ".audiocoach-job.json"
 """The record of a job's last render, in its folder."""
+RECORD = 2
+"""The record's format: from 2 on, its `files` are only the files the job wrote (before,
+every file of the folder), so only those are ever removed as stale."""
 MAX_JOBS = 10_000
 COLUMNS = {
     "name": Key("text", "The patient (or the job): names the folder, e.g. ana-silva/.",
@@ -322,7 +325,8 @@ def _run(job: Job, folder: Path, options: Options, base_url: str | None, start: 
     if base_url is not None:
         write_feed(folder, f"{base_url.rstrip('/')}/{quote(job.folder)}/",
                    f"{job.name}: {title}")
-    record = {"key": key, "duration_ms": sum(r.script.duration_ms for r in rendered),
+    record = {"record": RECORD, "key": key,
+              "duration_ms": sum(r.script.duration_ms for r in rendered),
               "files": {name: _stat(folder / name) for name in sorted(written)
                         if (folder / name).is_file()}}
     write_text(folder / STAMP, json.dumps(record, indent=1))
@@ -381,6 +385,8 @@ def _remove_stale(folder: Path, record: dict[str, Any], written: list[str]) -> N
     """Remove what the job's last render wrote and this one did not (a session of a routine
     since retitled, the feed of a run with --base-url): each only if it is as that render
     left it, so a file somebody changed since, or put there, stays."""
+    if record.get("record") != RECORD:
+        return  # an older record lists every file of the folder, not only the job's
     for name, st in record.get("files", {}).items():
         if name in written or not isinstance(name, str) or Path(name).name != name:
             continue

@@ -2,6 +2,7 @@
 (and a feed) per patient, failed jobs told while the others go on, and up-to-date jobs
 skipped."""
 
+import json
 import os
 import re
 import shutil
@@ -285,3 +286,21 @@ def test_a_job_rendered_again_removes_what_it_no_longer_makes_but_not_what_other
         ".audiocoach-job.json", "notes.txt", "short-test-routine.lrc",
         *(f"ana-routine.{ext}" for ext in ("mp3", "json", "m3u8", "lrc", "vtt", "srt"))}
     assert run_batch(load_manifest(manifest), out, options)[0].status == "up to date"
+
+
+def test_a_record_of_an_earlier_version_removes_nothing(folder, cache):
+    """Records before format 2 listed every file of the folder, a patient's notes too."""
+    manifest = write(folder / "jobs.csv", "name,routine\nAna Silva,short.yaml\n")
+    out, options = folder / "out", Options(voice=Voice("fake"), cache=cache, workers=1)
+    job = out / "ana-silva"
+    (job).mkdir(parents=True)
+    (job / "notes.txt").write_text("the patient's own notes")
+    assert run_batch(load_manifest(manifest), out, options)[0].status == "rendered"
+    stamp = job / batch.STAMP
+    record = json.loads(stamp.read_text())
+    record.pop("record")
+    record["files"]["notes.txt"] = batch._stat(job / "notes.txt")
+    stamp.write_text(json.dumps(record))
+    write(manifest, "name,routine,level\nAna Silva,short.yaml,hard\n")
+    assert run_batch(load_manifest(manifest), out, options)[0].status == "rendered"
+    assert (job / "notes.txt").read_text() == "the patient's own notes"
