@@ -112,7 +112,7 @@ def tone(name: str, length_ms: int) -> np.ndarray:
 def _sine(freq: float, ms: int, volume_db: float) -> AudioSegment:
     """pydub's Sine(freq).to_audio_segment(ms, volume_db), sample for sample, made by numpy
     in a millisecond instead of by a Python loop over every sample."""
-    n = int(SAMPLE_RATE * ms / 1000)
+    n = int(SAMPLE_RATE * (ms / 1000.0))  # as pydub counts them
     wave = np.sin(freq * 2 * np.pi / SAMPLE_RATE * np.arange(n)) * 32767 * db_to_float(volume_db)
     return AudioSegment(wave.astype("<i2").tobytes(), frame_rate=SAMPLE_RATE, sample_width=2,
                         channels=1)

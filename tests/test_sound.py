@@ -119,7 +119,7 @@ def test_tones_have_their_length_notes_and_soft_edges(name, notes):
 
 
 
-@pytest.mark.parametrize("freq,ms", [(523, 300), (880, 250), (784, 1)])
+@pytest.mark.parametrize("freq,ms", [(660, 300), (523, 350), (659, 297), (784, 1)])
 def test_a_tone_note_is_pydubs_sine_sample_for_sample(freq, ms):
     """The notes are made by numpy, to the sample what pydub's (per-sample) generator makes."""
     from pydub.generators import Sine
