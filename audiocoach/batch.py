@@ -388,7 +388,8 @@ def _remove_stale(folder: Path, record: dict[str, Any], written: list[str]) -> N
     if record.get("record") != RECORD:
         return  # an older record lists every file of the folder, not only the job's
     for name, st in record.get("files", {}).items():
-        if name in written or not isinstance(name, str) or Path(name).name != name:
+        if name in written or not isinstance(name, str) or Path(name).name != name \
+                or name.startswith("."):  # a plain name of the folder's, and not a record
             continue
         try:
             if _stat(folder / name) == list(st):

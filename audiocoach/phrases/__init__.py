@@ -223,7 +223,8 @@ class Catalog:
 
 @cache
 def _spelled(n: int, lang: str) -> str:
-    """num2words, once per number and language: a workout counts to ten hundreds of times."""
+    """num2words, once per number and language: a workout says its counts hundreds of
+    times."""
     return num2words(n, lang=lang)
 
 
