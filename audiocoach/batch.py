@@ -111,7 +111,7 @@ def load_manifest(path: Path) -> list[Job]:
     path = Path(path)
     if path.suffix.lower() != ".csv":
         return load_file(path, "manifest", lambda r, root: _yaml_jobs(r, root, path))
-    r = Reader(str(path))
+    r = Reader(str(path), "manifest")
     jobs = _csv_jobs(r, path, _csv_text(path))
     if r.problems or jobs is None:
         raise RoutineError(sorted(r.problems, key=lambda p: (p.line or 0, p.col or 0)))

@@ -28,6 +28,10 @@ Build = Callable[["Reader", yaml.Node], "T | None"]
 """Makes the model from a document's root, noting problems on the reader; None if it can't."""
 
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_EXPECTED = {"routine": "a routine with a title and exercises",
+             "program": "a program with its name, weeks and sessions",
+             "manifest": "a list of jobs, each with a name and a routine or a program"}
+"""What an empty file of each kind should hold."""
 _UNREADABLE = object()
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -44,13 +48,13 @@ def load_file(path: Path, what: str, build: Build[T]) -> T:
     if not path.is_file():
         raise RoutineError([Problem(name, None, None, "is not a regular file (a device, FIFO "
                                                       f"or socket), expected a {what} file")])
-    return load_document(path.read_bytes(), name, build)
+    return load_document(path.read_bytes(), name, build, what)
 
 
-def load_document(data: bytes | str, name: str, build: Build[T]) -> T:
-    """Read the document `data` (from the file `name`) and build from its root. Raises
-    RoutineError listing every problem found, in the order they appear in the file."""
-    reader = Reader(name)
+def load_document(data: bytes | str, name: str, build: Build[T], what: str = "routine") -> T:
+    """Read the document `data` (from the `what` file `name`) and build from its root.
+    Raises RoutineError listing every problem found, in the order they appear in the file."""
+    reader = Reader(name, what)
     root = reader.document(data)
     built = build(reader, root) if root is not None else None
     if reader.problems or built is None:
@@ -67,8 +71,10 @@ class _Mark(Protocol):
 class Reader:
     """Reads the nodes of one document into values, noting each problem with its position."""
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, what: str = "routine"):
         self.name = name
+        self.what = what
+        """What the file is (routine, program, manifest), as its messages name it."""
         self.problems: list[Problem] = []
 
     def problem(self, node: yaml.Node | _Mark | None, message: str) -> None:
@@ -94,14 +100,14 @@ class Reader:
             self._not_yaml(err, text)
             return None
         if root is None:
-            self.problem(None, "file is empty; expected a routine with a title and exercises")
+            self.problem(None, f"file is empty; expected {_EXPECTED.get(self.what, self.what)}")
         return root
 
     def _decoded(self, data: bytes | str) -> str | None:
         """The data as text, if it is within the size limit and (as bytes) UTF-8."""
         size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "replace"))
         if size > MAX_FILE_BYTES:
-            self.problem(None, f"file is {size} bytes; a routine file is at most "
+            self.problem(None, f"file is {size} bytes; a {self.what} file is at most "
                                f"{MAX_FILE_BYTES} bytes")
             return None
         if isinstance(data, str):
@@ -111,7 +117,8 @@ class Reader:
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
             self.problems.append(Problem(self.name, line, None,
-                                         "is not UTF-8 text; expected a YAML routine file"))
+                                         f"is not UTF-8 text; expected a YAML {self.what} "
+                                         "file"))
             return None
 
     def _plain_and_shallow(self, text: str) -> bool:

@@ -92,7 +92,8 @@ REFUSED = {
                                "coaching,language"),
     "csv-header-only": ("m.csv", HEADER, "{m}: no jobs"),
     "empty-yaml-list": ("m.yaml", "[]\n", "{m}: no jobs"),
-    "empty-yaml": ("m.yaml", "", "{m}: file is empty"),
+    "empty-yaml": ("m.yaml", "", "{m}: file is empty; expected a list of jobs, each with a "
+                             "name and a routine or a program"),
 }
 
 

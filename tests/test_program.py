@@ -57,6 +57,20 @@ def test_a_program_naming_a_missing_routine(tmp_path):
     assert f"{bad}:5:14: the routine" in result.output and "no such file" in result.output
 
 
+def test_an_empty_or_binary_program_file_is_told_as_a_program(tmp_path):
+    empty, binary = tmp_path / "empty.yaml", tmp_path / "binary.yaml"
+    empty.write_text("# nothing yet\n")
+    binary.write_bytes(b"program: P\n\xff\xfe\n")
+    result = CliRunner().invoke(main, ["program", str(empty), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f"{empty}: file is empty; expected a program with its name, weeks and " \
+        "sessions" in result.output
+    result = CliRunner().invoke(main, ["program", str(binary), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f"{binary}:2: is not UTF-8 text; expected a YAML program file" in result.output
+    assert not (tmp_path / "o").exists()
+
+
 def test_sessions_render_longest_first_but_not_beside_one_of_the_same_routine():
     """Rendered at the same time, two sessions of one routine would both make the phrases
     the cache does not have yet; the order keeps them apart while it can."""
