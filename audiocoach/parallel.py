@@ -151,19 +151,19 @@ def _share(task: Callable[..., Any], arguments: list[tuple], executor: Pool,
         thread.start()
     left = len(arguments)
 
-    def collect(block: bool) -> None:
+    def collect() -> None:
+        """Report the next task the pool has finished (waiting for it), or raise its error."""
         nonlocal left
-        while left and (block or not finished.empty()):
-            i, ok, value = finished.get()
-            if not ok:
-                raise value
-            left -= 1
-            report(i, given(value))
-            block = False
+        i, ok, value = finished.get()
+        if not ok:
+            raise value
+        left -= 1
+        report(i, given(value))
 
     try:
         while True:
-            collect(block=False)
+            while not finished.empty():
+                collect()
             try:
                 i = todo.popleft()
             except IndexError:
@@ -172,7 +172,7 @@ def _share(task: Callable[..., Any], arguments: list[tuple], executor: Pool,
             left -= 1
             report(i, result)
         while left:
-            collect(block=True)
+            collect()
     except BaseException:
         todo.clear()
         for thread in threads:  # let the running ones finish their files
