@@ -108,7 +108,9 @@ class Catalog:
         self.language = lang
         self.table = table
         self.grammar = grammar
-        self._before_noun: dict[tuple[int, str | None], str] = {}  # a workout counts a lot
+        # numbers in words, each made once: a workout says its counts hundreds of times
+        self._words: dict[int, str] = {}
+        self._before_noun: dict[tuple[int, str | None], str] = {}
 
     def is_breath_phase(self, name: str) -> bool:
         """Whether a tempo phase called `name` is breathing in or out, in this language or
@@ -135,7 +137,9 @@ class Catalog:
 
     def words(self, n: float) -> str:
         """12 -> 'twelve': the counting form ('eins', 'uno', not 'ein', 'un')."""
-        return _spelled(int(n), self.language.num2words)
+        if int(n) not in self._words:
+            self._words[int(n)] = num2words(int(n), lang=self.language.num2words)
+        return self._words[int(n)]
 
     def plural(self, n: float, unit: str) -> str:
         """(1, 'reps') -> 'one rep'; (10, 'reps') -> 'ten reps'; the number agrees with the
@@ -219,13 +223,6 @@ class Catalog:
             elif "{" not in value:
                 out.add(value)
         return out
-
-
-@cache
-def _spelled(n: int, lang: str) -> str:
-    """num2words, once per number and language: a workout says its counts hundreds of
-    times."""
-    return num2words(n, lang=lang)
 
 
 @cache
