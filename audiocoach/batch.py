@@ -41,8 +41,8 @@ from . import parallel
 from .atomic import write_text
 from .build import Claims, Options, render_program, render_routine
 from .errors import AudiocoachError, Problem, RoutineError
-from .export.feed import COVERS, chapters_name, write_feed
 from .export.feed import base_url as checked_base_url
+from .export.feed import write_feed, written_beside
 from .format import MAX_FILE_BYTES, Key
 from .loader import load_routine
 from .model import COACHING, LEVELS, Coaching, Level, Routine, slug
@@ -320,7 +320,7 @@ def _run(job: Job, folder: Path, options: Options, base_url: str | None, start: 
         title = rendered[0].script.title
     written = [p.name for p in claims.paths()]
     if base_url is not None:
-        written += _feed_files(written)
+        written += written_beside([name for name in written if name.endswith(".mp3")])
     _remove_stale(folder, record, written)
     if base_url is not None:
         write_feed(folder, f"{base_url.rstrip('/')}/{quote(job.folder)}/",
@@ -371,14 +371,6 @@ def _unchanged(folder: Path, record: dict[str, Any]) -> bool:
             _stat(folder / name) == list(st) for name, st in record["files"].items())
     except (OSError, TypeError, ValueError):
         return False
-
-
-def _feed_files(written: list[str]) -> list[str]:
-    """What write_feed writes in a job's folder: feed.xml, and beside each of the job's MP3s
-    its chapters and (when it has one) its cover."""
-    stems = [name.removesuffix(".mp3") for name in written if name.endswith(".mp3")]
-    return ["feed.xml"] + [chapters_name(Path(f"{stem}.mp3")) for stem in stems] + \
-        [stem + ext for stem in stems for ext in COVERS.values()]
 
 
 def _remove_stale(folder: Path, record: dict[str, Any], written: list[str]) -> None:

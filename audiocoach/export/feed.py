@@ -225,6 +225,10 @@ def chapters_json(item: Item) -> str:
         for c in item.chapters]}, indent=1)
 
 
+FEED = "feed.xml"
+"""The feed's file name in its folder."""
+
+
 def chapters_name(mp3: Path) -> str:
     return f"{mp3.stem}.chapters.json"
 
@@ -232,6 +236,13 @@ def chapters_name(mp3: Path) -> str:
 def cover_name(mp3: Path, mime: str) -> str:
     """Where the cover embedded in `mp3` is written beside it (`serve` publishes it)."""
     return mp3.stem + COVERS[mime]
+
+
+def written_beside(mp3s: list[str]) -> list[str]:
+    """The names of every file write_feed may write in the folder of these MP3s (named
+    as in it): feed.xml, and beside each its chapters and its cover (whichever kind)."""
+    return [FEED] + [name for mp3 in map(Path, mp3s)
+                     for name in (chapters_name(mp3), *(cover_name(mp3, m) for m in COVERS))]
 
 
 def transcripts(mp3: Path) -> tuple[tuple[str, str, str | None], ...]:
@@ -369,7 +380,7 @@ def write_feed(folder: Path, base_url_: str, title: str | None = None) -> Path:
                           hint=f"render some first: audiocoach render routines -o {folder}")
     # a program's sessions in program order, then the other workouts by name
     items.sort(key=lambda i: (i.program is None, i.program or "", i.episode or 0))
-    path = folder / "feed.xml"
+    path = folder / FEED
     write_text(path, feed_xml(title or _feed_title(folder, items), base_url_, items))
     return path
 
