@@ -37,6 +37,7 @@ from .music import BedMixer, load_bed
 from .phrases import catalog
 from .program import Program, Session, table
 from .script import Chapter, Script
+from .sound import Clips
 from .speech import Voice, warn_mismatch
 from .splice import Unsafe, encode_spliced
 from .tags import write_tags
@@ -161,7 +162,7 @@ def phrase_cache(routine: Routine, options: Options) -> PhraseCache:
 
 
 def timed_script(routine: Routine, options: Options, cache: PhraseCache,
-                 progress: Progress = no_progress) -> tuple[Script, dict]:
+                 progress: Progress = no_progress) -> tuple[Script, Clips]:
     """Compile with the real clip lengths. The first pass, on estimates, tells which phrases
     to make; timing with the real lengths can bring in a few more (a number no longer talked
     over by a form cue), so it repeats until every phrase it uses has its clip. A voice
@@ -170,7 +171,7 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
     warn_mismatch(speaker(routine, options))
     check_limits(routine, options.level, options.coaching, options.voice.rate)  # before speech
     script = compile_routine(routine, options.level, coaching=options.coaching)
-    clips: dict = {}
+    clips = Clips(cache.get)
     done = [0]
     while missing := [p for p in script.phrases() if p not in clips]:
         def step(n: int, total: int = len(missing)) -> None:
@@ -189,10 +190,10 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
     return script, clips
 
 
-def _measured(clips: dict, text: str) -> float:
+def _measured(clips: Clips, text: str) -> float:
     """Seconds `text` is said in: its clip's length, or an estimate while it has none."""
     if text in clips:
-        return len(clips[text]) / sound.SAMPLE_RATE
+        return clips.length(text) / sound.SAMPLE_RATE
     return estimate_seconds(text)  # not made yet: the next pass makes it
 
 
@@ -249,7 +250,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     return Rendered(mp3, json_path, script, tuple(out_dir / e.file_name for e in tracks))
 
 
-def _write_mp3(mp3: Path, script: Script, clips: dict, options: Options, progress: Progress,
+def _write_mp3(mp3: Path, script: Script, clips: Clips, options: Options, progress: Progress,
                track: int | tuple[int, int] | None, music: Path | None,
                cover: Path | None) -> None:
     """The workout's MP3: its timeline (and the music bed, if any) encoded, then tagged."""
@@ -271,7 +272,7 @@ def _write_mp3(mp3: Path, script: Script, clips: dict, options: Options, progres
                    cover=cover, artist=options.artist)
 
 
-def _write_tracks(script: Script, clips: dict, out_dir: Path, options: Options,
+def _write_tracks(script: Script, clips: Clips, out_dir: Path, options: Options,
                   progress: Progress, cover: Path | None = None) -> list[Entry]:
     """One MP3 per chapter (`01-clamshell.mp3`, ...), cut from the same timeline: each decodes
     to exactly its chapter's samples (the LAME tag), so played in turn they are the whole."""
@@ -286,7 +287,7 @@ def _write_tracks(script: Script, clips: dict, out_dir: Path, options: Options,
     return entries
 
 
-def _write_track(path: Path, script: Script, clips: dict, chapter: Chapter,
+def _write_track(path: Path, script: Script, clips: Clips, chapter: Chapter,
                  track: tuple[int, int], options: Options, cover: Path | None) -> None:
     """The MP3 of one chapter: its stretch of the timeline (no music bed), tagged."""
     sr = sound.SAMPLE_RATE
@@ -300,7 +301,7 @@ def _write_track(path: Path, script: Script, clips: dict, chapter: Chapter,
                    if options.sidecars else None)
 
 
-def _encode(f: BinaryIO, script: Script, clips: dict, options: Options,
+def _encode(f: BinaryIO, script: Script, clips: Clips, options: Options,
             progress: Callable[[int], None] = lambda n: None, start: int = 0,
             end: int | None = None) -> None:
     """Samples `start`..`end` (default: the whole) of the script's timeline into `f` as MP3:

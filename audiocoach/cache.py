@@ -34,6 +34,7 @@ import platformdirs
 from . import sound
 from .atomic import atomic_file
 from .errors import EngineError
+from .sound import Clips
 from .speech import Engine, Voice, open_engine, resolve, runs_in_parallel
 
 FORMAT_VERSION = 3
@@ -99,20 +100,21 @@ class PhraseCache:
                       f"without it (phrases are synthesized as needed)")
         warnings.warn(CacheWarning(self.fault), stacklevel=2)
 
-    def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None
-              ) -> dict[str, np.ndarray]:
-        """Every phrase's clip, synthesizing the missing ones."""
-        out: dict[str, np.ndarray] = {}
+    def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None) -> Clips:
+        """Every phrase's clip, synthesizing the missing ones. Those in the cache are read
+        again from it when they are needed (sound.Clips); once the cache has failed, new
+        clips are held in memory."""
+        out = Clips(self.get)
         missing = []
         for text in dict.fromkeys(phrases):
             clip = self.get(text)
             if clip is None:
                 missing.append(text)
             else:
-                out[text] = clip
+                out.add(text, clip, stored=True)
                 progress(1)
         for text, clip in self._synthesize(missing, progress):
-            out[text] = clip
+            out.add(text, clip, stored=self.fault is None)
         return out
 
     def _synthesize(self, texts: list[str], progress: Progress):

@@ -62,6 +62,10 @@ class EngineError(AudiocoachError):
         self.phrase = phrase
 
 
+class CacheError(AudiocoachError):
+    """The phrase cache changed under a running render (a clip it had read is gone)."""
+
+
 class OutputError(AudiocoachError):
     """An output file or folder cannot be written."""
 

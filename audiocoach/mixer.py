@@ -6,13 +6,16 @@ no Python loop runs over samples. pydub's `seg + silence + clip` took 139 s and 
 34-minute workout in scripts/bench; this takes 0.01 s, and the encoder is what remains.
 
 `mix` is the whole recipe (the tones made here, then the blocks); `block_count` says how many
-blocks it yields, for progress.
+blocks it yields, for progress. A placement names its sound (a phrase's text, or a tone) and
+takes the samples from the clips only when a block or span needs them: the clips
+(sound.Clips) read them again from the phrase cache, so a long program's many phrases are
+not all in memory at once.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,14 +26,32 @@ from .script import TONE_MS, Script
 BLOCK_SECONDS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placement:
+    """A sound on the timeline: `sounds[key]` (int16) from sample `start`."""
+
     start: int  # sample
-    audio: np.ndarray  # int16
+    length: int  # samples
+    key: str  # the phrase's text, or the tone's name
+    sounds: Mapping[str, np.ndarray]  # the clips, or the tones
 
     @property
     def end(self) -> int:
-        return self.start + len(self.audio)
+        return self.start + self.length
+
+    @property
+    def audio(self) -> np.ndarray:
+        return self.sounds[self.key]
+
+
+def placed(start: int, audio: np.ndarray, key: str = "") -> Placement:
+    """`audio` itself on the timeline from sample `start`."""
+    return Placement(start, len(audio), key, {key: audio})
+
+
+def _length(sounds: Mapping[str, np.ndarray], key: str) -> int:
+    """How many samples `sounds[key]` has, without reading the clip when sounds can tell."""
+    return sounds.length(key) if isinstance(sounds, sound.Clips) else len(sounds[key])
 
 
 def tones() -> dict[str, np.ndarray]:
@@ -38,14 +59,14 @@ def tones() -> dict[str, np.ndarray]:
     return {kind: sound.tone(kind, ms) for kind, ms in TONE_MS.items()}
 
 
-def mix(script: Script, clips: dict[str, np.ndarray], sample_rate: int, skip: int = 0,
+def mix(script: Script, clips: Mapping[str, np.ndarray], sample_rate: int, skip: int = 0,
         end: int | None = None) -> Iterator[np.ndarray]:
     """The script's timeline, its speech `clips` and its tones, from sample `skip` to `end`
     (default: the end of the script) as int16 blocks of BLOCK_SECONDS."""
     return pcm_blocks(script, clips, tones(), sample_rate, skip=skip, end=end)
 
 
-def timeline(script: Script, clips: dict[str, np.ndarray], sample_rate: int) -> Timeline:
+def timeline(script: Script, clips: Mapping[str, np.ndarray], sample_rate: int) -> Timeline:
     """The script's timeline, its speech `clips` and its tones, to be read in spans."""
     return Timeline(placements(script, clips, tones(), sample_rate))
 
@@ -61,13 +82,15 @@ def _end(script: Script, sample_rate: int, end: int | None) -> int:
     return round(script.duration_ms * sample_rate / 1000) if end is None else end
 
 
-def placements(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
+def placements(script: Script, clips: Mapping[str, np.ndarray], tones: dict[str, np.ndarray],
                sample_rate: int) -> list[Placement]:
-    """Each event's audio and the sample it starts at, in order of start."""
+    """Each event's sound and the sample it starts at, in order of start."""
     out = []
     for e in script.events:
-        audio = clips[e.text] if e.kind == "speech" else tones[e.tone]  # type: ignore[index]
-        out.append(Placement(round(e.start_ms * sample_rate / 1000), audio))
+        key, sounds = (e.text, clips) if e.kind == "speech" else (e.tone, tones)
+        assert key is not None
+        out.append(Placement(round(e.start_ms * sample_rate / 1000), _length(sounds, key), key,
+                             sounds))
     return sorted(out, key=lambda p: p.start)
 
 
@@ -78,7 +101,7 @@ class Timeline:
     def __init__(self, items: list[Placement]):
         self.items = sorted(items, key=lambda p: p.start)
         self._starts = [p.start for p in self.items]
-        self._longest = max((len(p.audio) for p in self.items), default=0)
+        self._longest = max((p.length for p in self.items), default=0)
 
     def sounds(self, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """Each placement's (start, end) sample within `start`..`end`, counted from `start`,
@@ -99,7 +122,7 @@ class Timeline:
         return out
 
 
-def pcm_blocks(script: Script, clips: dict[str, np.ndarray], tones: dict[str, np.ndarray],
+def pcm_blocks(script: Script, clips: Mapping[str, np.ndarray], tones: dict[str, np.ndarray],
                sample_rate: int, skip: int = 0, block_seconds: float = BLOCK_SECONDS,
                end: int | None = None) -> Iterator[np.ndarray]:
     """The timeline from sample `skip` (negative: that much silence first) to `end` (default:

@@ -3,7 +3,8 @@
 pydub serves here, on clips of a second or two: resampling, trimming silence, fades and
 generated sine tones. (It does not build the hour-long timeline: see mixer.py.)
 Loudness is set per clip, once, when the clip enters the cache, so the whole file lands on
-target without a slow pass over an hour of audio.
+target without a slow pass over an hour of audio. `Clips` holds a render's clips: each one's
+length at hand, its samples read again from the phrase cache when the mixer needs them.
 
 pyloudnorm and scipy are imported where they are used: they take about 1.5 s to import, and
 a command that makes no new clip (`--help`, `check`, a warm render) never needs them.
@@ -11,7 +12,10 @@ a command that makes no new clip (`--help`, `check`, a warm render) never needs 
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -23,6 +27,7 @@ with warnings.catch_warnings():  # pydub warns when there is no ffmpeg; nothing 
     from pydub.silence import detect_leading_silence
     from pydub.utils import db_to_float
 
+from .errors import CacheError
 from .speech import Speech
 
 if TYPE_CHECKING:
@@ -33,6 +38,8 @@ TARGET_LUFS = -15.0  # a workout as a whole measures about 1 LU under its clips 
 CEILING_DBTP = -1.5  # true-peak ceiling before encoding; MP3 adds a little overshoot
 SILENCE_DBFS = -45.0
 FADE_MS = 5
+KEEP_BYTES = 4 * 2**20
+"""How many bytes of clips a `Clips` keeps that it can read again (about 45 s of speech)."""
 
 
 def prepare(speech: Speech) -> np.ndarray:
@@ -127,3 +134,82 @@ def _meter() -> pyloudnorm.Meter:
     import pyloudnorm
 
     return pyloudnorm.Meter(SAMPLE_RATE)
+
+
+class Clips(Mapping[str, np.ndarray]):
+    """A render's clips by phrase: each one's length always at hand, its samples read again
+    (`read`, the phrase cache's) when they are needed, and only the most recently used
+    `keep` bytes of them kept. A render's memory so does not grow with its number of
+    distinct phrases: a program's hundreds of cues are on disk, not in memory. A clip that
+    cannot be read again (the cache could not keep it) is held whole. Safe to read from
+    several threads (the splicer's)."""
+
+    def __init__(self, read: Callable[[str], np.ndarray | None] | None = None,
+                 keep: int | None = None):
+        self._read = read
+        self._keep = KEEP_BYTES if keep is None else keep
+        self._lengths: dict[str, int] = {}
+        self._held: dict[str, np.ndarray] = {}
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._recent_bytes = 0
+        self._lock = threading.Lock()
+
+    def add(self, text: str, clip: np.ndarray, stored: bool = False) -> None:
+        """`clip` for `text`; `stored` when `read(text)` gives it back (it is in the cache)."""
+        self._lengths[text] = len(clip)
+        if stored and self._read is not None:
+            with self._lock:
+                self._remember(text, clip)
+        else:
+            self._held[text] = clip
+
+    def update(self, other: Clips) -> None:
+        """Every clip of `other` added to these (read again as `other` reads them when these
+        read the same way, else held)."""
+        same = self._read is not None and self._read == other._read
+        self._lengths.update(other._lengths)
+        self._held.update(other._held)
+        for text, clip in other._recent.items():
+            self.add(text, clip, stored=same)
+
+    def length(self, text: str) -> int:
+        """How many samples `text`'s clip has, without reading it."""
+        return self._lengths[text]
+
+    def __getitem__(self, text: str) -> np.ndarray:
+        held = self._held.get(text)
+        if held is not None:
+            return held
+        with self._lock:
+            clip = self._recent.get(text)
+            if clip is not None:
+                self._recent.move_to_end(text)
+                return clip
+        length = self._lengths[text]  # KeyError for a phrase it has no clip of
+        clip = self._read(text) if self._read is not None else None
+        if clip is None or len(clip) != length:
+            raise CacheError(f"the phrase cache's clip of '{text}' was removed or changed "
+                             f"during the render", hint="render again")
+        with self._lock:
+            self._remember(text, clip)
+        return clip
+
+    def _remember(self, text: str, clip: np.ndarray) -> None:
+        """Keep `clip` as the most recent; forget the least recent beyond `keep` bytes (the
+        lock is held)."""
+        if text in self._recent:
+            self._recent.move_to_end(text)
+            return
+        self._recent[text] = clip
+        self._recent_bytes += clip.nbytes
+        while self._recent_bytes > self._keep and len(self._recent) > 1:
+            self._recent_bytes -= self._recent.popitem(last=False)[1].nbytes
+
+    def __contains__(self, text: object) -> bool:
+        return text in self._lengths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lengths)
+
+    def __len__(self) -> int:
+        return len(self._lengths)

@@ -1,9 +1,14 @@
 import numpy as np
+import pytest
 
-from audiocoach.build import Options, timed_script
+from audiocoach import sound
+from audiocoach.build import Options, render, timed_script
 from audiocoach.cache import PhraseCache
+from audiocoach.errors import CacheError
 from audiocoach.loader import load_routine
+from audiocoach.sound import Clips
 from audiocoach.speech import Voice
+from conftest import DATA
 
 FAKE = Voice("fake")
 
@@ -74,3 +79,47 @@ def test_parallel_synthesis_with_the_real_engine(tmp_path):
     cache = PhraseCache(Voice("pyttsx3"), tmp_path, workers=2, min_per_worker=10)
     clips = cache.clips([f"number {i}" for i in range(40)])
     assert len(clips) == 40 and all(len(c) > 1000 for c in clips.values())
+
+
+def test_clips_keep_the_recent_few_and_read_the_others_again():
+    """A render holds a few MiB of clips, not every phrase of a program: the others are read
+    again from the cache when the mixer needs them."""
+    store = {f"p{i}": np.full(1000, i, dtype=np.int16) for i in range(10)}
+    reads = []
+
+    def read(text):
+        reads.append(text)
+        return store[text]
+    clips = Clips(read, keep=3 * 2000)  # three clips' bytes
+    for text, clip in store.items():
+        clips.add(text, clip, stored=True)
+    clips.add("not kept by the cache", np.ones(5, dtype=np.int16))  # held whole
+    assert len(clips) == 11 and clips.length("p0") == 1000 and not reads
+    assert all(np.array_equal(clips[t], store[t]) for t in ("p9", "p8", "p7")) and not reads
+    assert np.array_equal(clips["p0"], store["p0"]) and reads == ["p0"]
+    assert np.array_equal(clips["not kept by the cache"], np.ones(5)) and reads == ["p0"]
+    assert np.array_equal(clips["p7"], store["p7"]) and reads == ["p0"]  # still recent
+    assert np.array_equal(clips["p8"], store["p8"]) and reads == ["p0"]
+    assert np.array_equal(clips["p9"], store["p9"]) and reads == ["p0", "p9"]  # p0 pushed it out
+
+
+@pytest.mark.parametrize("again", [None, np.zeros(999, dtype=np.int16)])
+def test_a_clip_gone_or_changed_in_the_cache_is_an_error(again):
+    clips = Clips(lambda text: again, keep=0)
+    clips.add("a", np.zeros(1000, dtype=np.int16), stored=True)
+    clips.add("b", np.zeros(1000, dtype=np.int16), stored=True)  # pushes "a" out
+    with pytest.raises(CacheError, match="'a' was removed or changed during the render"):
+        clips["a"]
+
+
+def test_a_render_reading_every_clip_again_writes_the_same_bytes(tmp_path, monkeypatch):
+    options = Options(voice=FAKE, cache=tmp_path / "c")
+    kept = render(DATA / "short.yaml", tmp_path / "kept", options).mp3.read_bytes()
+    monkeypatch.setattr(sound, "KEEP_BYTES", 0)
+    reads = []
+    real = PhraseCache.get
+    monkeypatch.setattr(PhraseCache, "get", lambda self, text: reads.append(text) or
+                        real(self, text))
+    rendered = render(DATA / "short.yaml", tmp_path / "read", options)
+    assert rendered.mp3.read_bytes() == kept
+    assert len(reads) > 2 * len(rendered.script.phrases())  # read for timing, then again

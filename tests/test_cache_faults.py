@@ -9,6 +9,7 @@ import warnings
 import pytest
 from click.testing import CliRunner
 
+from audiocoach import build, sound
 from audiocoach import cache as cachemod
 from audiocoach.build import Options, render
 from audiocoach.cache import CacheWarning, PhraseCache
@@ -207,3 +208,25 @@ def test_feed_command_with_a_foreign_json_does_not_crash(folder):
     result, warned = cli("feed", folder, "--base-url", "http://h/", category=OutputWarning)
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert len(warned) == 1 and "skipped other.mp3" in warned[0]
+
+
+def test_a_cache_emptied_during_a_render_is_a_message_and_loses_nothing(tmp_path, monkeypatch):
+    """The render reads its clips again from the cache as it mixes (sound.Clips): a cache
+    emptied in between is a message, and the workout already on disk stays as it was."""
+    out, cache = tmp_path / "out", tmp_path / "c"
+    result, _ = render_with(cache, out)
+    assert result.exit_code == 0, result.output
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(sound, "KEEP_BYTES", 0)
+    timed = build.timed_script
+
+    def then_emptied(*args, **kwargs):
+        timed_out = timed(*args, **kwargs)
+        shutil.rmtree(cache)
+        return timed_out
+    monkeypatch.setattr(build, "timed_script", then_emptied)
+    result, _ = render_with(cache, out)
+    assert result.exit_code == 1
+    assert "was removed or changed during the render" in result.output
+    assert "Traceback" not in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
