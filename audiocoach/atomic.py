@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -76,10 +76,14 @@ def _rename_if_absent(tmp: Path, final: Path) -> None:
     tmp.unlink()
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write `text` as UTF-8 to `path`, atomically."""
+def write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (a string, or the pieces of one) as UTF-8 to `path`, atomically."""
     with atomic_write(path) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+        if isinstance(text, str):
+            tmp.write_text(text, encoding="utf-8")
+        else:
+            with open(tmp, "w", encoding="utf-8") as f:
+                f.writelines(text)
 
 
 def write_bytes(path: Path, data: bytes) -> None:

@@ -243,7 +243,7 @@ def render_routine(routine: Routine, out_dir: Path, options: Options = Options()
     cover = options.cover or routine.cover
     _write_mp3(mp3, script, clips, options, progress, track=track,
                music=options.music or routine.music, cover=cover)
-    write_text(json_path, script.to_json(session=session) if session else script.to_json())
+    write_text(json_path, script.json_parts(session=session) if session else script.json_parts())
     tracks = _write_tracks(script, clips, out_dir, options, progress,
                            cover=cover) if options.split else []
     _write_exports(script, mp3, name, options, tracks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -25,7 +26,7 @@ TONE_MS = {"start": 600, "end": 350, "finish": 900}
 """Length of each generated tone; the compiler reserves this much time for it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One thing heard, from `start_ms` to `end_ms`: a phrase or a tone, with where in the
     session it is (exercise, set, side, rep, phase), for the cue sheet, subtitles and page."""
@@ -105,7 +106,12 @@ class Script:
 
     def to_json(self, **more: object) -> str:
         """The script as JSON, with `more` entries after its own (a program's `session`)."""
-        return json.dumps({**self.to_dict(), **more}, indent=1, ensure_ascii=False)
+        return "".join(self.json_parts(**more))
+
+    def json_parts(self, **more: object) -> Iterator[str]:
+        """`to_json` in the pieces the encoder makes, to be written as they come: a long
+        program's JSON is never a string in memory (nor the encoder's list of its pieces)."""
+        return _JSON.iterencode({**self.to_dict(), **more})
 
     @classmethod
     def from_dict(cls, data: dict) -> Script:
@@ -130,6 +136,8 @@ def _event_dict(event: Event) -> dict:
     return {"start": event.start_ms / 1000, "end": event.end_ms / 1000,
             **{name: getattr(event, name) for name in _EVENT_FIELDS}}
 
+
+_JSON = json.JSONEncoder(indent=1, ensure_ascii=False)
 
 _EVENT_FIELDS = tuple(f.name for f in fields(Event) if f.name not in ("start_ms", "end_ms"))
 
