@@ -278,8 +278,13 @@ def run_batch(jobs: list[Job], out: Path, options: Options | None = None,
     with parallel.pool(options.workers, len(jobs), scheduler) as executor:
         inner = replace(options, cache=cache,
                         workers=options.workers if executor is None else 1)
-        return parallel.run(run_job, [(job, out, inner, base_url) for job in jobs],
-                            executor, done)
+        # two jobs of one routine or program not side by side (on a cluster too, whose
+        # workers this machine does not know: as many at a time as its cores)
+        order = parallel.spread([str(job.program or job.routine) for job in jobs],
+                                1 if executor is None else parallel.cores(options.workers))
+        results = parallel.run(run_job, [(jobs[i], out, inner, base_url) for i in order],
+                               executor, lambda k, result: done(order[k], result))
+    return [result for _, result in sorted(zip(order, results, strict=True))]
 
 
 def run_job(job: Job, out: Path, options: Options, base_url: str | None = None) -> JobResult:

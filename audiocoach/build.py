@@ -389,19 +389,11 @@ def render_program(program: Program, out_dir: Path, options: Options = Options()
 
 def render_order(sessions: list[Session], at_once: int) -> list[int]:
     """The order to render `sessions` in, `at_once` at a time: the longest first, so that no
-    core is left alone with a long one at the end; but never a session of the same routine
-    as one of the `at_once - 1` before it, when another is left. Those are rendered at the
-    same time, and two sessions of one routine (weeks apart, dosed alike) would each make
-    the phrases they share and the cache does not have yet: twice the synthesis."""
-    left = sorted(range(len(sessions)), key=lambda i: -sessions[i].longest_ms)
-    order: list[int] = []
-    while left:
-        recent = {_routine_of(sessions[i])
-                  for i in order[max(0, len(order) - at_once + 1):]} if at_once > 1 else set()
-        pick = next((i for i in left if _routine_of(sessions[i]) not in recent), left[0])
-        order.append(pick)
-        left.remove(pick)
-    return order
+    core is left alone with a long one at the end; but two sessions of one routine (weeks
+    apart, dosed alike) not side by side (parallel.spread)."""
+    longest = sorted(range(len(sessions)), key=lambda i: -sessions[i].longest_ms)
+    keys = [_routine_of(sessions[i]) for i in longest]
+    return [longest[k] for k in parallel.spread(keys, at_once)]
 
 
 def _routine_of(session: Session) -> str:

@@ -180,6 +180,22 @@ def _share(task: Callable[..., Any], arguments: list[tuple], executor: Pool,
         raise
 
 
+def spread(keys: list[str], at_once: int) -> list[int]:
+    """The order to run tasks in, `at_once` at a time: as given, but never a task of the same
+    key (a routine's file, say) as one of the `at_once - 1` before it, when another is left.
+    Those run at the same time, and two renders of one routine would each make the phrases
+    they share and the cache does not have yet: twice the synthesis."""
+    left = list(range(len(keys)))
+    order: list[int] = []
+    while left:
+        recent = {keys[i] for i in order[max(0, len(order) - at_once + 1):]} \
+            if at_once > 1 else set()
+        pick = next((i for i in left if keys[i] not in recent), left[0])
+        order.append(pick)
+        left.remove(pick)
+    return order
+
+
 def counting(report: Callable[[int], None]) -> Callable[[int, Any], None]:
     """A `done` for run() that calls report(n) with how many tasks have finished so far
     (they finish out of order, so the index of the last one would not do)."""
@@ -210,4 +226,4 @@ def given(outcome: tuple[Any, list[Warning]]) -> Any:
     return result
 
 
-__all__ = ["CLUSTER_HINT", "cluster", "cores", "counting", "pool", "run"]
+__all__ = ["CLUSTER_HINT", "cluster", "cores", "counting", "pool", "run", "spread"]

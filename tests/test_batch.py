@@ -242,6 +242,31 @@ def test_one_worker_renders_each_job_on_one_core(folder, cache, monkeypatch):
     assert seen == [1]
 
 
+def test_jobs_of_one_routine_are_not_run_side_by_side(folder, cache, monkeypatch):
+    """Two jobs of one routine run at once would each make the phrases the cache does not
+    have yet: they are spread apart, and the results still come in the manifest's order."""
+    shutil.copy(DATA / "short.yaml", folder / "other.yaml")
+    names = ["A1", "A2", "A3", "B1", "B2"]
+    manifest = write(folder / "jobs.csv", "name,routine\n" + "".join(
+        f"{n},{'short' if n[0] == 'A' else 'other'}.yaml\n" for n in names))
+    ran, told = [], []
+    run = batch.parallel.run
+
+    def spy(task, arguments, executor, done):
+        arguments = list(arguments)
+        ran.extend(args[0].name for args in arguments)
+        return run(task, arguments, executor, done)
+
+    monkeypatch.setattr(batch.parallel, "run", spy)
+    results = run_batch(load_manifest(manifest), folder / "out",
+                        Options(voice=Voice("fake"), cache=cache, workers=2),
+                        done=lambda i, result: told.append((i, result.job.name)))
+    assert ran == ["A1", "B1", "A2", "B2", "A3"]
+    assert [r.job.name for r in results] == names
+    assert all(r.status == "rendered" for r in results), [r.message for r in results]
+    assert sorted(told) == list(enumerate(names))  # done(i, ...) by the manifest's index
+
+
 # -- on a Dask cluster (real engine) ---------------------------------------------------------
 
 def test_jobs_run_on_a_dask_cluster_make_the_files_made_here(folder):

@@ -142,3 +142,11 @@ def test_render_on_two_workers_is_byte_for_byte_render_one_at_a_time(tmp_path, c
         assert two[name] == one[name], name
     playlist = one["both.m3u8"].decode()
     assert playlist.index("short-test-routine.mp3") < playlist.index("rutina-corta-de-prueba")
+
+
+def test_spread_keeps_the_order_but_puts_no_key_beside_itself():
+    keys = ["a", "a", "a", "b", "b", "c"]
+    assert parallel.spread(keys, 1) == [0, 1, 2, 3, 4, 5]  # one at a time: as given
+    assert parallel.spread(keys, 2) == [0, 3, 1, 4, 2, 5]  # a b a b a c
+    assert parallel.spread(keys, 3) == [0, 3, 5, 1, 4, 2]  # a b c a b a
+    assert parallel.spread(["a", "a"], 2) == [0, 1]  # when nothing else is left
