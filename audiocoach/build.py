@@ -179,7 +179,7 @@ def timed_script(routine: Routine, options: Options, cache: PhraseCache,
             progress("speech", done[0], len(clips) + total)
 
         try:
-            clips.update(cache.clips(missing, step))
+            cache.clips(missing, step, into=clips)
         except EngineError as err:
             where = next((e.exercise for e in script.events if e.text == err.phrase), None)
             if where:

@@ -100,11 +100,12 @@ class PhraseCache:
                       f"without it (phrases are synthesized as needed)")
         warnings.warn(CacheWarning(self.fault), stacklevel=2)
 
-    def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None) -> Clips:
-        """Every phrase's clip, synthesizing the missing ones. Those in the cache are read
-        again from it when they are needed (sound.Clips); once the cache has failed, new
-        clips are held in memory."""
-        out = Clips(self.get)
+    def clips(self, phrases: Iterable[str], progress: Progress = lambda n: None,
+              into: Clips | None = None) -> Clips:
+        """Every phrase's clip (added to `into`, when given), synthesizing the missing ones.
+        Those in the cache are read again from it when they are needed (sound.Clips); once
+        the cache has failed, new clips are held in memory."""
+        out = Clips(self.get) if into is None else into
         missing = []
         for text in dict.fromkeys(phrases):
             clip = self.get(text)

@@ -44,11 +44,6 @@ class Placement:
         return self.sounds[self.key]
 
 
-def placed(start: int, audio: np.ndarray, key: str = "") -> Placement:
-    """`audio` itself on the timeline from sample `start`."""
-    return Placement(start, len(audio), key, {key: audio})
-
-
 def _length(sounds: Mapping[str, np.ndarray], key: str) -> int:
     """How many samples `sounds[key]` has, without reading the clip when sounds can tell."""
     return sounds.length(key) if isinstance(sounds, sound.Clips) else len(sounds[key])

@@ -144,8 +144,7 @@ class Clips(Mapping[str, np.ndarray]):
     cannot be read again (the cache could not keep it) is held whole. Safe to read from
     several threads (the splicer's)."""
 
-    def __init__(self, read: Callable[[str], np.ndarray | None] | None = None,
-                 keep: int | None = None):
+    def __init__(self, read: Callable[[str], np.ndarray | None], keep: int | None = None):
         self._read = read
         self._keep = KEEP_BYTES if keep is None else keep
         self._lengths: dict[str, int] = {}
@@ -157,20 +156,11 @@ class Clips(Mapping[str, np.ndarray]):
     def add(self, text: str, clip: np.ndarray, stored: bool = False) -> None:
         """`clip` for `text`; `stored` when `read(text)` gives it back (it is in the cache)."""
         self._lengths[text] = len(clip)
-        if stored and self._read is not None:
+        if stored:
             with self._lock:
                 self._remember(text, clip)
         else:
             self._held[text] = clip
-
-    def update(self, other: Clips) -> None:
-        """Every clip of `other` added to these (read again as `other` reads them when these
-        read the same way, else held)."""
-        same = self._read is not None and self._read == other._read
-        self._lengths.update(other._lengths)
-        self._held.update(other._held)
-        for text, clip in other._recent.items():
-            self.add(text, clip, stored=same)
 
     def length(self, text: str) -> int:
         """How many samples `text`'s clip has, without reading it."""
@@ -186,7 +176,7 @@ class Clips(Mapping[str, np.ndarray]):
                 self._recent.move_to_end(text)
                 return clip
         length = self._lengths[text]  # KeyError for a phrase it has no clip of
-        clip = self._read(text) if self._read is not None else None
+        clip = self._read(text)
         if clip is None or len(clip) != length:
             raise CacheError(f"the phrase cache's clip of '{text}' was removed or changed "
                              f"during the render", hint="render again")

@@ -20,7 +20,7 @@ from audiocoach.build import Options, speaker
 from audiocoach.cache import CacheWarning, PhraseCache
 from audiocoach.encode import ENCODER_DELAY, encode_mp3
 from audiocoach.loader import load_routine
-from audiocoach.mixer import Timeline, mix, placed, timeline
+from audiocoach.mixer import Placement, Timeline, mix, timeline
 from audiocoach.speech import Voice
 from audiocoach.splice import FRAME, encode_spliced, frame_offsets, islands
 from conftest import DATA
@@ -46,7 +46,8 @@ def synthetic() -> tuple[Timeline, int]:
     ending just before the end; phrases of any offset against the frame grid."""
     starts = [(0, 5000), (20000, 30000), (51_000, 4000), (100_001, 40000), (200_777, 3000),
               (205_000, 9000), (400_000, 20000), (515_500, 3000)]
-    items = [placed(s, speechlike(n, i)) for i, (s, n) in enumerate(starts)]
+    items = [Placement(s, n, str(i), {str(i): speechlike(n, i)})
+             for i, (s, n) in enumerate(starts)]
     return Timeline(items), 520_000
 
 
